@@ -1,0 +1,45 @@
+package dev.vscan.model.generation;
+
+import java.util.List;
+
+/**
+ * The result of one request.
+ *
+ * @param tokens               generated token ids (an EOS that ended the sequence included)
+ * @param textTokens           prompt tokens that are not visual
+ * @param visualTokensIn       per image, visual tokens the vision tower produced
+ * @param visualTokensKept     per image, visual tokens left after stage 1
+ * @param tokensPerLayer       tokens each decoder layer processed during prefill
+ * @param visualTokensPerLayer visual tokens among them
+ * @param keptPatchIndices     per image, the raster indices of the patches kept by stage 1
+ */
+public record GenerationOutput(long[] tokens, FinishReason finishReason, int textTokens, int[] visualTokensIn,
+        int[] visualTokensKept, int[] tokensPerLayer, int[] visualTokensPerLayer, List<int[]> keptPatchIndices,
+        PhaseTimings timings, int batchSize) {
+
+    /** Tokens of the sequence that entered the language model. */
+    public int promptTokens() {
+        return tokensPerLayer.length == 0 ? 0 : tokensPerLayer[0];
+    }
+
+    public int visualTokensInTotal() {
+        return sum(visualTokensIn);
+    }
+
+    public int visualTokensAfterStage1() {
+        return sum(visualTokensKept);
+    }
+
+    /** Visual tokens the last decoder layer saw, i.e. after every pruning point. */
+    public int visualTokensAfterStage2() {
+        return visualTokensPerLayer.length == 0 ? 0 : visualTokensPerLayer[visualTokensPerLayer.length - 1];
+    }
+
+    private static int sum(int[] values) {
+        int s = 0;
+        for (int v : values) {
+            s += v;
+        }
+        return s;
+    }
+}

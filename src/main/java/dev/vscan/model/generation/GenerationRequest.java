@@ -1,0 +1,32 @@
+package dev.vscan.model.generation;
+
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualTokenReducer;
+import dev.vscan.model.image.PixelValues;
+import java.util.List;
+
+/**
+ * One prompt for the generator.
+ *
+ * @param promptIds token ids with exactly one image token per image (the engine expands it to that
+ *                  image's visual tokens)
+ * @param images    preprocessed images in the order their placeholders appear
+ * @param reducer   stage-1 method applied to each image of this request
+ * @param pruner    stage-2 method applied to this request's sequence
+ */
+public record GenerationRequest(long[] promptIds, List<PixelValues> images, SamplingParams sampling,
+        VisualTokenReducer reducer, SequencePruner pruner) {
+
+    public GenerationRequest {
+        if (promptIds.length == 0) {
+            throw new IllegalArgumentException("prompt has no tokens");
+        }
+        promptIds = promptIds.clone();
+        images = List.copyOf(images);
+    }
+
+    /** A request that keeps every visual token. */
+    public static GenerationRequest plain(long[] promptIds, List<PixelValues> images, SamplingParams sampling) {
+        return new GenerationRequest(promptIds, images, sampling, VisualTokenReducer.NONE, SequencePruner.NONE);
+    }
+}

@@ -1,0 +1,284 @@
+package dev.vscan.model.generation;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import dev.vscan.model.LlavaModel;
+import dev.vscan.model.clip.VisionOutput;
+import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.extension.ImageFeatures;
+import dev.vscan.model.extension.ReducedImage;
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.image.PixelValues;
+import dev.vscan.model.llama.KvCache;
+import dev.vscan.model.llama.PrefillResult;
+import java.util.ArrayList;
+import java.util.HashMap;
+import java.util.HashSet;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/**
+ * Runs a batch of requests through vision tower, stage-1 reduction, batched prefill (with stage-2
+ * pruning) and batched decoding. All arrays of a batch live in one sub-manager closed at the end.
+ */
+public final class Generator {
+
+    private final LlavaModel model;
+    private final Set<Long> eosTokens;
+    private final long padToken;
+
+    public Generator(LlavaModel model) {
+        this.model = model;
+        this.eosTokens = new HashSet<>();
+        for (int id : model.config().text().eosTokenIds()) {
+            eosTokens.add((long) id);
+        }
+        int pad = model.config().padTokenId();
+        this.padToken = pad >= 0 ? pad : model.config().text().eosTokenIds().get(0);
+    }
+
+    public List<GenerationOutput> generate(List<GenerationRequest> requests) {
+        return generate(requests, TokenListener.NONE);
+    }
+
+    public List<GenerationOutput> generate(List<GenerationRequest> requests, TokenListener listener) {
+        if (requests.isEmpty()) {
+            return List.of();
+        }
+        for (int r = 0; r < requests.size(); r++) {
+            validate(r, requests.get(r));
+        }
+        try (NDManager batch = model.manager().newSubManager()) {
+            long start = System.nanoTime();
+            long[] reductionNanos = new long[1];
+            List<List<ReducedImage>> images = encodeImages(batch, requests, reductionNanos);
+            long visionNanos = System.nanoTime() - start - reductionNanos[0];
+
+            long prefillStart = System.nanoTime();
+            List<NDArray> sequences = new ArrayList<>();
+            List<boolean[]> visual = new ArrayList<>();
+            List<SequencePruner> pruners = new ArrayList<>();
+            int[] textTokens = new int[requests.size()];
+            for (int r = 0; r < requests.size(); r++) {
+                textTokens[r] = splice(batch, requests.get(r).promptIds(), images.get(r), sequences, visual);
+                pruners.add(requests.get(r).pruner());
+            }
+            PrefillResult prefill = model.language().prefill(sequences, visual, pruners);
+            float[][] logits = rows(prefill.logits());
+            long prefillNanos = System.nanoTime() - prefillStart;
+
+            long decodeStart = System.nanoTime();
+            Decoding decoding = decode(batch, requests, prefill.cache(), logits, listener);
+            long decodeNanos = System.nanoTime() - decodeStart;
+
+            PhaseTimings timings = new PhaseTimings(visionNanos, reductionNanos[0], prefillNanos, decodeNanos);
+            List<GenerationOutput> outputs = new ArrayList<>();
+            for (int r = 0; r < requests.size(); r++) {
+                List<ReducedImage> reduced = images.get(r);
+                int[] in = new int[reduced.size()];
+                int[] kept = new int[reduced.size()];
+                List<int[]> indices = new ArrayList<>();
+                for (int i = 0; i < reduced.size(); i++) {
+                    in[i] = model.vision().config().numPatches();
+                    kept[i] = reduced.get(i).tokens();
+                    indices.add(reduced.get(i).keptPatchIndices());
+                }
+                outputs.add(new GenerationOutput(decoding.tokens(r), decoding.reasons[r], textTokens[r], in, kept,
+                        prefill.tokensPerLayer()[r], prefill.visualPerLayer()[r], indices, timings, requests.size()));
+            }
+            return outputs;
+        }
+    }
+
+    private void validate(int index, GenerationRequest request) {
+        LlavaConfig config = model.config();
+        int placeholders = 0;
+        for (long id : request.promptIds()) {
+            if (id == config.imageTokenIndex()) {
+                placeholders++;
+            }
+            if (id < 0 || id >= config.text().vocabSize()) {
+                throw new IllegalArgumentException("request " + index + " has token id " + id
+                        + " outside the vocabulary of " + config.text().vocabSize());
+            }
+        }
+        if (placeholders != request.images().size()) {
+            throw new IllegalArgumentException("request " + index + " has " + placeholders
+                    + " image placeholders but " + request.images().size() + " images");
+        }
+        int size = config.vision().imageSize();
+        for (int i = 0; i < request.images().size(); i++) {
+            PixelValues p = request.images().get(i);
+            if (p.channels() != config.vision().numChannels() || p.height() != size || p.width() != size) {
+                throw new IllegalArgumentException("image " + i + " of request " + index + " is " + p.channels()
+                        + "x" + p.height() + "x" + p.width() + " but the model expects "
+                        + config.vision().numChannels() + "x" + size + "x" + size);
+            }
+        }
+    }
+
+    /** Vision tower over every image of the batch at once, then each request's reducer per image. */
+    private List<List<ReducedImage>> encodeImages(NDManager batch, List<GenerationRequest> requests, long[] reductionNanos) {
+        List<PixelValues> all = new ArrayList<>();
+        Set<Integer> layers = new HashSet<>();
+        for (GenerationRequest r : requests) {
+            all.addAll(r.images());
+            if (!r.images().isEmpty()) {
+                layers.addAll(r.reducer().attentionLayers(model.vision().layersRun()));
+            }
+        }
+        List<List<ReducedImage>> out = new ArrayList<>();
+        if (all.isEmpty()) {
+            requests.forEach(r -> out.add(List.of()));
+            return out;
+        }
+        int grid = model.config().vision().gridSize();
+        try (NDManager scope = batch.newSubManager()) {
+            VisionOutput vision = model.vision().forward(pixels(scope, all), layers);
+            int image = 0;
+            for (GenerationRequest r : requests) {
+                List<ReducedImage> reduced = new ArrayList<>();
+                for (int i = 0; i < r.images().size(); i++, image++) {
+                    Map<Integer, NDArray> attention = new HashMap<>();
+                    for (Map.Entry<Integer, NDArray> e : vision.clsAttention().entrySet()) {
+                        attention.put(e.getKey(), e.getValue().get(image));
+                    }
+                    long t0 = System.nanoTime();
+                    ReducedImage result = r.reducer().reduce(
+                            new ImageFeatures(vision.features().get(image), Map.copyOf(attention), grid, grid),
+                            model.projector()::apply);
+                    result.embeddings().attach(batch);
+                    reductionNanos[0] += System.nanoTime() - t0;
+                    reduced.add(result);
+                }
+                out.add(reduced);
+            }
+        }
+        return out;
+    }
+
+    private NDArray pixels(NDManager manager, List<PixelValues> images) {
+        PixelValues first = images.get(0);
+        int size = first.data().length;
+        float[] data = new float[size * images.size()];
+        for (int i = 0; i < images.size(); i++) {
+            System.arraycopy(images.get(i).data(), 0, data, i * size, size);
+        }
+        NDArray array = manager.create(data, new Shape(images.size(), first.channels(), first.height(), first.width()));
+        DataType dtype = model.options().dtype();
+        return dtype == DataType.FLOAT32 ? array : array.toType(dtype, false);
+    }
+
+    /**
+     * Embeds the prompt's text tokens and puts each image's tokens where its placeholder was.
+     *
+     * @return the number of text tokens
+     */
+    private int splice(NDManager batch, long[] ids, List<ReducedImage> images, List<NDArray> sequences,
+            List<boolean[]> visual) {
+        long imageToken = model.config().imageTokenIndex();
+        NDArray text = model.language().embed(batch.create(ids));
+        NDList parts = new NDList();
+        List<Boolean> flags = new ArrayList<>();
+        int segmentStart = 0;
+        int image = 0;
+        for (int t = 0; t <= ids.length; t++) {
+            boolean boundary = t == ids.length || ids[t] == imageToken;
+            if (!boundary) {
+                continue;
+            }
+            if (t > segmentStart) {
+                parts.add(text.get(new NDIndex("{}:{}", segmentStart, t)));
+                for (int i = segmentStart; i < t; i++) {
+                    flags.add(false);
+                }
+            }
+            if (t < ids.length) {
+                ReducedImage img = images.get(image++);
+                parts.add(img.embeddings().toType(text.getDataType(), false));
+                for (int i = 0; i < img.tokens(); i++) {
+                    flags.add(true);
+                }
+            }
+            segmentStart = t + 1;
+        }
+        sequences.add(NDArrays.concat(parts, 0));
+        boolean[] f = new boolean[flags.size()];
+        for (int i = 0; i < f.length; i++) {
+            f[i] = flags.get(i);
+        }
+        visual.add(f);
+        return ids.length - images.size();
+    }
+
+    private final class Decoding {
+        final List<List<Long>> tokens = new ArrayList<>();
+        final FinishReason[] reasons;
+
+        Decoding(int batch) {
+            reasons = new FinishReason[batch];
+            for (int b = 0; b < batch; b++) {
+                tokens.add(new ArrayList<>());
+            }
+        }
+
+        long[] tokens(int b) {
+            return tokens.get(b).stream().mapToLong(Long::longValue).toArray();
+        }
+    }
+
+    private Decoding decode(NDManager batch, List<GenerationRequest> requests, KvCache cache, float[][] logits,
+            TokenListener listener) {
+        int n = requests.size();
+        Decoding state = new Decoding(n);
+        TokenSampler[] samplers = new TokenSampler[n];
+        for (int b = 0; b < n; b++) {
+            samplers[b] = new TokenSampler(requests.get(b).sampling());
+        }
+        int active = n;
+        while (true) {
+            long[] feed = new long[n];
+            for (int b = 0; b < n; b++) {
+                if (state.reasons[b] != null) {
+                    feed[b] = padToken;
+                    continue;
+                }
+                long token = samplers[b].next(logits[b]);
+                state.tokens.get(b).add(token);
+                listener.onToken(b, token);
+                feed[b] = token;
+                if (eosTokens.contains(token)) {
+                    state.reasons[b] = FinishReason.EOS;
+                } else if (state.tokens.get(b).size() >= requests.get(b).sampling().maxNewTokens()) {
+                    state.reasons[b] = FinishReason.LENGTH;
+                }
+                if (state.reasons[b] != null) {
+                    active--;
+                }
+            }
+            if (active == 0) {
+                return state;
+            }
+            try (NDManager step = batch.newSubManager()) {
+                logits = rows(model.language().decode(step, feed, cache));
+            }
+        }
+    }
+
+    private static float[][] rows(NDArray logits) {
+        int batch = (int) logits.getShape().get(0);
+        int vocab = (int) logits.getShape().get(1);
+        float[] flat = logits.toFloatArray();
+        float[][] out = new float[batch][vocab];
+        for (int b = 0; b < batch; b++) {
+            System.arraycopy(flat, b * vocab, out[b], 0, vocab);
+        }
+        return out;
+    }
+}

@@ -1,0 +1,32 @@
+package dev.vscan.model.generation;
+
+/**
+ * How to pick tokens. Temperature 0 means greedy decoding (lowest token id wins a tie, like
+ * torch.argmax); otherwise tokens are drawn with top-p (nucleus) filtering from a generator seeded
+ * by {@code seed}, so the same seed gives the same tokens.
+ */
+public record SamplingParams(int maxNewTokens, double temperature, double topP, long seed) {
+
+    public static final int MAX_NEW_TOKENS_LIMIT = 4096;
+
+    public SamplingParams {
+        if (maxNewTokens < 1 || maxNewTokens > MAX_NEW_TOKENS_LIMIT) {
+            throw new IllegalArgumentException("max_new_tokens must be within 1.." + MAX_NEW_TOKENS_LIMIT
+                    + ", got " + maxNewTokens);
+        }
+        if (!(temperature >= 0) || Double.isInfinite(temperature)) {
+            throw new IllegalArgumentException("temperature must be a finite number >= 0, got " + temperature);
+        }
+        if (!(topP > 0 && topP <= 1)) {
+            throw new IllegalArgumentException("top_p must be within (0, 1], got " + topP);
+        }
+    }
+
+    public static SamplingParams greedy(int maxNewTokens) {
+        return new SamplingParams(maxNewTokens, 0, 1, 0);
+    }
+
+    public boolean isGreedy() {
+        return temperature == 0;
+    }
+}

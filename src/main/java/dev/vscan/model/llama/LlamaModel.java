@@ -1,0 +1,299 @@
+package dev.vscan.model.llama;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
+import dev.vscan.model.ParameterSource;
+import dev.vscan.model.config.TextConfig;
+import dev.vscan.model.extension.PruneContext;
+import dev.vscan.model.extension.PruneDecision;
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.nn.Activations;
+import dev.vscan.model.nn.Linear;
+import dev.vscan.model.nn.Precision;
+import dev.vscan.model.nn.RmsNorm;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.function.Supplier;
+
+/** The Llama language model: embeddings, decoder layers, final norm and LM head. */
+public final class LlamaModel {
+
+    private static final String PREFIX = "model.language_model.";
+
+    private final TextConfig config;
+    private final NDArray embedTokens;
+    private final List<LlamaDecoderLayer> layers;
+    private final RmsNorm norm;
+    private final NDArray lmHead;
+    private final RotaryEmbedding rotary;
+
+    private LlamaModel(TextConfig config, NDArray embedTokens, List<LlamaDecoderLayer> layers, RmsNorm norm,
+            NDArray lmHead) {
+        this.config = config;
+        this.embedTokens = embedTokens;
+        this.layers = layers;
+        this.norm = norm;
+        this.lmHead = lmHead;
+        this.rotary = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+    }
+
+    /**
+     * @param tiedEmbeddings use the embedding table as LM head (required when lm_head is absent)
+     */
+    public static LlamaModel load(ParameterSource p, TextConfig c, boolean tiedEmbeddings) {
+        long d = c.hiddenSize();
+        long qWidth = (long) c.numAttentionHeads() * c.headDim();
+        long kvWidth = (long) c.numKeyValueHeads() * c.headDim();
+        long m = c.intermediateSize();
+        NDArray embed = p.get(PREFIX + "embed_tokens.weight", c.vocabSize(), d);
+        List<LlamaDecoderLayer> layers = new ArrayList<>();
+        for (int i = 0; i < c.numHiddenLayers(); i++) {
+            String l = PREFIX + "layers." + i + ".";
+            LlamaAttention attention = new LlamaAttention(
+                    linear(p, l + "self_attn.q_proj", qWidth, d), linear(p, l + "self_attn.k_proj", kvWidth, d),
+                    linear(p, l + "self_attn.v_proj", kvWidth, d), linear(p, l + "self_attn.o_proj", d, qWidth),
+                    c.numAttentionHeads(), c.numKeyValueHeads(), c.headDim());
+            LlamaMlp mlp = new LlamaMlp(linear(p, l + "mlp.gate_proj", m, d), linear(p, l + "mlp.up_proj", m, d),
+                    linear(p, l + "mlp.down_proj", d, m), Activations.byName(c.hiddenAct()));
+            layers.add(new LlamaDecoderLayer(
+                    new RmsNorm(p.get(l + "input_layernorm.weight", d), c.rmsNormEps()), attention,
+                    new RmsNorm(p.get(l + "post_attention_layernorm.weight", d), c.rmsNormEps()), mlp));
+        }
+        RmsNorm norm = new RmsNorm(p.get(PREFIX + "norm.weight", d), c.rmsNormEps());
+        NDArray head;
+        if (p.has("lm_head.weight")) {
+            head = p.get("lm_head.weight", c.vocabSize(), d);
+        } else if (tiedEmbeddings) {
+            head = embed;
+        } else {
+            throw new IllegalArgumentException(
+                    "checkpoint has no lm_head.weight and tie_word_embeddings is false in config.json");
+        }
+        return new LlamaModel(c, embed, List.copyOf(layers), norm, head);
+    }
+
+    public TextConfig config() {
+        return config;
+    }
+
+    public int numLayers() {
+        return layers.size();
+    }
+
+    /** Embedding rows for int64 token ids of any shape; the result belongs to the ids' manager. */
+    public NDArray embed(NDArray ids) {
+        NDArray rows = embedTokens.get(ids.flatten());
+        rows.attach(ids.getManager());
+        return rows.reshape(ids.getShape().addAll(new ai.djl.ndarray.types.Shape(embedTokens.getShape().get(1))));
+    }
+
+    /**
+     * Runs the prompt of every sequence through all layers, calling each sequence's pruner at the
+     * layers it names, and returns the last position's logits with a cache ready for decoding.
+     *
+     * @param sequences [L_b, D] input embeddings per sequence (text and visual tokens spliced)
+     * @param visual    per sequence, which tokens are visual
+     * @param pruners   per sequence, its stage-2 method ({@link SequencePruner#NONE} for none)
+     */
+    public PrefillResult prefill(List<NDArray> sequences, List<boolean[]> visual, List<SequencePruner> pruners) {
+        int batch = sequences.size();
+        NDManager manager = sequences.get(0).getManager();
+        long[][] positions = new long[batch][];
+        long[] nextPosition = new long[batch];
+        for (int b = 0; b < batch; b++) {
+            int length = (int) sequences.get(b).getShape().get(0);
+            positions[b] = new long[length];
+            for (int t = 0; t < length; t++) {
+                positions[b][t] = t;
+            }
+            nextPosition[b] = length;
+            validatePruner(pruners.get(b));
+        }
+        PaddedBatch state = PaddedBatch.leftPad(sequences, positions, visual.toArray(new boolean[0][]));
+        KvCache cache = new KvCache(layers.size(), nextPosition);
+        long[] shift = new long[batch];
+        int[][] tokensPerLayer = new int[batch][layers.size()];
+        int[][] visualPerLayer = new int[batch][layers.size()];
+        for (int i = 0; i < layers.size(); i++) {
+            for (int b = 0; b < batch; b++) {
+                tokensPerLayer[b][i] = state.sequenceLength(b);
+                visualPerLayer[b][i] = count(state.visual(b));
+            }
+            boolean pruneHere = anyPrunesAfter(pruners, i + 1);
+            // Each layer's temporaries (attention maps above all) live in a scope closed right after
+            // it; only the new hidden states and the layer's cache move to the batch's manager.
+            try (NDManager scope = manager.newSubManager()) {
+                state.hidden().attach(scope);
+                NDList rope = rotary.table(scope, state.paddedPositions(), state.hidden().getDataType());
+                NDArray keyMask = state.keyMask(scope);
+                LlamaDecoderLayer.PrefillOutput out = layers.get(i).prefill(state.hidden(), rope,
+                        state.causalMask(scope, keyMask), keyMask, shift, pruneHere);
+                out.cache().attach(manager);
+                cache.set(i, out.cache());
+                state = state.withHidden(out.hidden());
+                if (pruneHere) {
+                    state = prune(state, i + 1, pruners, out.lastRowAttention(), shift, nextPosition);
+                }
+                state.hidden().attach(manager);
+            }
+        }
+        NDArray last = state.hidden().get(new NDIndex(":, -1, :"));
+        return new PrefillResult(logits(last), cache, tokensPerLayer, visualPerLayer);
+    }
+
+    /** One decoding step: feeds one token per sequence and returns [B, vocab] float32 logits. */
+    public NDArray decode(NDManager manager, long[] tokens, KvCache cache) {
+        int batch = tokens.length;
+        NDArray x = embed(manager.create(tokens).reshape(batch, 1));
+        List<long[]> shifts = new ArrayList<>();
+        List<NDList> tables = new ArrayList<>();
+        for (int i = 0; i < layers.size(); i++) {
+            LayerCache layerCache = cache.layer(i);
+            long[] shift = new long[batch];
+            for (int b = 0; b < batch; b++) {
+                shift[b] = layerCache.positionShift(b);
+            }
+            x = layers.get(i).decode(x, ropeFor(manager, cache, shift, shifts, tables, x.getDataType()), layerCache);
+        }
+        cache.advance();
+        return logits(x.get(new NDIndex(":, 0, :")));
+    }
+
+    private NDList ropeFor(NDManager manager, KvCache cache, long[] shift, List<long[]> shifts, List<NDList> tables,
+            DataType dtype) {
+        // Layers before and after a pruning point differ only in their shift; build each table once.
+        for (int i = 0; i < shifts.size(); i++) {
+            if (Arrays.equals(shifts.get(i), shift)) {
+                return tables.get(i);
+            }
+        }
+        long[][] positions = new long[shift.length][1];
+        for (int b = 0; b < shift.length; b++) {
+            positions[b][0] = cache.nextPosition(b) - shift[b];
+        }
+        NDList table = rotary.table(manager, positions, dtype);
+        shifts.add(shift);
+        tables.add(table);
+        return table;
+    }
+
+    private NDArray logits(NDArray lastHidden) {
+        NDArray normed = norm.apply(lastHidden);
+        return Precision.toFloat32(ai.djl.nn.core.Linear.linear(normed, lmHead, null).singletonOrThrow());
+    }
+
+    private PaddedBatch prune(PaddedBatch state, int layersDone, List<SequencePruner> pruners, NDArray lastRowAttention,
+            long[] shift, long[] nextPosition) {
+        int batch = state.batchSize();
+        int[][] keep = new int[batch][];
+        long[][] newPositions = new long[batch][];
+        for (int b = 0; b < batch; b++) {
+            int length = state.sequenceLength(b);
+            SequencePruner pruner = pruners.get(b);
+            if (!contains(pruner.pruneAfterLayers(), layersDone)) {
+                keep[b] = range(length);
+                newPositions[b] = state.positions(b);
+                continue;
+            }
+            int[] visualTokens = indicesOf(state.visual(b));
+            int sequence = b;
+            Supplier<float[]> next = () -> probe(state, sequence, layersDone);
+            Supplier<float[]> previous = () -> lastRowAttention
+                    .get(new NDIndex("{}, {}:", sequence, state.length() - length)).toFloatArray();
+            PruneDecision decision = pruner.decide(
+                    new PruneContext(layersDone, visualTokens, length, next, previous));
+            keep[b] = survivors(state.visual(b), visualTokens, decision.keptVisualTokens());
+            newPositions[b] = new long[keep[b].length];
+            for (int t = 0; t < keep[b].length; t++) {
+                newPositions[b][t] = decision.renumberPositions() ? t : state.positions(b)[keep[b][t]];
+            }
+            shift[b] = nextPosition[b] - (newPositions[b][newPositions[b].length - 1] + 1);
+        }
+        return state.regather(keep, newPositions);
+    }
+
+    private float[] probe(PaddedBatch state, int b, int layerIndex) {
+        NDArray rows = state.rows(b).expandDims(0);
+        NDList rope = rotary.table(rows.getManager(), new long[][] {state.positions(b)}, rows.getDataType());
+        NDArray scores = layers.get(layerIndex).probeLastTokenAttention(rows, rope);
+        return Precision.toFloat32(scores).toFloatArray();
+    }
+
+    private static int[] survivors(boolean[] visual, int[] visualTokens, int[] keptVisual) {
+        boolean[] keepVisual = new boolean[visual.length];
+        for (int v : keptVisual) {
+            if (v < 0 || v >= visual.length || !visual[v]) {
+                throw new IllegalArgumentException("pruner kept token " + v + ", which is not a visual token of "
+                        + "this sequence (visual tokens: " + visualTokens.length + ")");
+            }
+            keepVisual[v] = true;
+        }
+        int[] out = new int[visual.length - visualTokens.length + keptVisual.length];
+        int n = 0;
+        for (int t = 0; t < visual.length; t++) {
+            if (!visual[t] || keepVisual[t]) {
+                out[n++] = t;
+            }
+        }
+        return out;
+    }
+
+    private void validatePruner(SequencePruner pruner) {
+        int previous = 0;
+        for (int layer : pruner.pruneAfterLayers()) {
+            if (layer <= previous || layer >= layers.size()) {
+                throw new IllegalArgumentException("pruning layers " + Arrays.toString(pruner.pruneAfterLayers())
+                        + " must be ascending and within 1.." + (layers.size() - 1));
+            }
+            previous = layer;
+        }
+    }
+
+    private static boolean anyPrunesAfter(List<SequencePruner> pruners, int layersDone) {
+        for (SequencePruner p : pruners) {
+            if (contains(p.pruneAfterLayers(), layersDone)) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static boolean contains(int[] values, int value) {
+        for (int v : values) {
+            if (v == value) {
+                return true;
+            }
+        }
+        return false;
+    }
+
+    private static int[] range(int n) {
+        int[] r = new int[n];
+        for (int i = 0; i < n; i++) {
+            r[i] = i;
+        }
+        return r;
+    }
+
+    private static int[] indicesOf(boolean[] flags) {
+        return java.util.stream.IntStream.range(0, flags.length).filter(i -> flags[i]).toArray();
+    }
+
+    private static int count(boolean[] flags) {
+        int n = 0;
+        for (boolean f : flags) {
+            if (f) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    private static Linear linear(ParameterSource p, String name, long out, long in) {
+        return new Linear(p.get(name + ".weight", out, in), null);
+    }
+}
