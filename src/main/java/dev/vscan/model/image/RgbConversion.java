@@ -77,7 +77,8 @@ public final class RgbConversion {
         return hwc;
     }
 
-    // 16-bit samples keep their high byte, as PIL does when it opens 16-bit RGB PNGs as 8-bit RGB;
+    // 16-bit samples keep their high byte, as PIL does when it opens 16-bit RGB PNGs as 8-bit RGB.
+    // Deliberate difference: PIL clips 16-bit grayscale to 0..255 (nearly all white); we keep the high byte.
     // 1-, 2- and 4-bit samples are stretched to 0..255 as PIL's unpackers do.
     private static int to8Bits(int sample, int bits) {
         if (bits == 8) {
