@@ -31,6 +31,50 @@ final class BpeTrainingCorpus {
     static final List<String> ORDINALS = List.of("first", "second", "third", "fourth", "fifth", "sixth",
             "seventh", "eighth", "ninth", "tenth", "last", "next", "previous");
 
+    private static final String WORD_LIST = """
+            able about above across action actually add after again against age ago agree air all almost alone
+            along already also although always among amount angle animal another answer any anyone anything
+            appear apple area arm around arrange art ask asleep attention average away baby back background
+            bag balance ball banana band bank bar base basket bat bathroom beach bear beautiful because become
+            bed bedroom before begin behind believe bell belt bench beneath best better beyond bicycle bike
+            billboard bird birthday blank blanket block blurry board body book border both bottle bowl box boy
+            branch bread break breakfast brick bridge bring broken brush bucket build building burger bus bush
+            butterfly button buy cabinet cake calendar call camera can candle cap capital caption card care
+            carpet carry case castle catch ceiling chair change character chart check cheese chess chicken
+            child children chocolate choose church city class clear climb clock close clothes coat coffee coin
+            cold collect column come common computer contain continue cook cookie corner couch country cover
+            cow crowd cup curtain curve cut dance date daughter day decide deep deer describe desk detail
+            different difficult dinner direction dirty dish distance divide door double down draw drawing dress
+            drink drive drop during each early earth east easy eat egg either elephant else empty end enough
+            enter entire equal even evening every everyone everything exactly example except expect explain
+            face fact fall family far farm fast father feature feel fence field fill final finger finish fire
+            flag flat floor flower fly follow food foot forest fork form forward frame free fresh friend front
+            fruit full game garden gate general giraffe girl give glass glasses go good grass ground group grow
+            guess guitar hair half hall hand handle happen happy hard hat have head hear height help here hidden
+            high hill hold hole home horse hot hour however human hungry ice idea identify include indoor
+            information instead interest island item jacket jump just keep key kind king kitchen kite knife know
+            label lake lamp land language laptop late later laugh layer lead leaf learn least leave leg less
+            letter level light like likely list listen live lot low machine main make man many map mark market
+            match material may mean measure meat meet message metal mirror miss mode moment money monkey month
+            more morning most mother motorcycle mountain mouse mouth move much mug must name nature near neck
+            need never new newspaper night noise none north nose note nothing notice now number object ocean
+            off office often old only open opposite order other outdoor over own page paint painting pair paper
+            park part pass path pattern pen pencil people person phone pick piece pillow pizza place plane plant
+            plate play please point pole possible pot present pretty print problem pull push put quarter queen
+            question quick quiet quite rain rather reach read ready real reason record region remember repeat
+            rest restaurant result return rice river road rock roof room rope round rule run sand sandwich say
+            school screen sea season seat see seem sentence set shadow shape share sheep shelf shine ship shirt
+            shoe shop should show side sign sink sit sky sleep slow snow sofa soft soldier some something
+            sometimes son song soon sound south space speak special sport spring stand start station stay step
+            stick still stone stop store story straight street strong student study such summer surface
+            surround table take talk teacher team tell than thing think those though through ticket tie time
+            toilet tomato tool tooth toward towel tower town toy track traffic train travel tray tree truck
+            true try turn umbrella uncle until up use usually vase vegetable vehicle very view village visible
+            visit voice wait walk wall want warm wash watch water wave way wear weather week well west what
+            wheel when where which while who whole why will wind window wing winter with without woman wonder
+            wood word work world write year young zebra zoo
+            """;
+
     private static final String HAND_WRITTEN = """
             The image shows a big red circle on the left and a small blue square on the right.
             What colour is the big circle? The big circle is red.
@@ -70,6 +114,12 @@ final class BpeTrainingCorpus {
     /** The corpus lines, in a fixed order. */
     static List<String> lines() {
         List<String> lines = new ArrayList<>(HAND_WRITTEN.lines().toList());
+        // General words once each with a leading space, capitalised and in the plural, as they appear
+        // inside sentences, so larger vocabularies learn them too.
+        for (String word : WORD_LIST.trim().split("\\s+")) {
+            String capital = Character.toUpperCase(word.charAt(0)) + word.substring(1);
+            lines.add(capital + " and the " + word + ", two " + plural(word) + ".");
+        }
         for (int c = 0; c < COLOURS.size(); c++) {
             String colour = COLOURS.get(c);
             for (int s = 0; s < SHAPES.size(); s++) {
@@ -101,8 +151,11 @@ final class BpeTrainingCorpus {
     }
 
     private static String plural(String noun) {
-        if (noun.endsWith("s") || noun.endsWith("x")) {
+        if (noun.endsWith("s") || noun.endsWith("x") || noun.endsWith("ch") || noun.endsWith("sh")) {
             return noun + "es";
+        }
+        if (noun.length() > 1 && noun.endsWith("y") && "aeiou".indexOf(noun.charAt(noun.length() - 2)) < 0) {
+            return noun.substring(0, noun.length() - 1) + "ies";
         }
         return noun + "s";
     }
