@@ -1,0 +1,90 @@
+package dev.vscan.model.image;
+
+import java.awt.image.BufferedImage;
+
+/**
+ * Turns an encoded or decoded image into the vision tower's {@link PixelValues}, step for step like
+ * Hugging Face's slow {@code CLIPImageProcessor}: convert to RGB, resize the shortest edge (Pillow
+ * bicubic), center crop, rescale in double then cast to float32, normalise in float32.
+ */
+public final class ImagePreprocessor {
+
+    private final ImageProcessingSpec spec;
+    private final ImageDecoder decoder;
+    private final BicubicResizer resizer = new BicubicResizer();
+
+    public ImagePreprocessor(ImageProcessingSpec spec, ImageLimits limits) {
+        if (spec == null) {
+            throw new IllegalArgumentException("image processing spec is required; use ImageProcessingSpec.clip(size)");
+        }
+        this.spec = spec;
+        this.decoder = new ImageDecoder(limits);
+    }
+
+    public ImageProcessingSpec spec() {
+        return spec;
+    }
+
+    /** Decodes under the limits, then preprocesses; refusals are {@link InvalidImageException}s. */
+    public PixelValues preprocess(byte[] encoded) {
+        return preprocess(decoder.decodeAsStored(encoded));
+    }
+
+    /** Preprocesses an already decoded image of any colour model. */
+    public PixelValues preprocess(BufferedImage image) {
+        if (!spec.doConvertRgb() && !RgbConversion.isPlainRgb(image)) {
+            throw new InvalidImageException(InvalidImageException.Reason.UNSUPPORTED_FORMAT, "image has "
+                    + image.getColorModel().getNumComponents() + " components (gray, palette or alpha) but"
+                    + " do_convert_rgb is false; the model needs 3-channel RGB");
+        }
+        int width = image.getWidth();
+        int height = image.getHeight();
+        int[] hwc = RgbConversion.interleaved(image);
+        if (spec.doResize()) {
+            int[] size = resizedSize(width, height, spec.shortestEdge());
+            if (size[0] != width || size[1] != height) {
+                hwc = resizer.resize(hwc, width, height, 3, size[0], size[1]);
+                width = size[0];
+                height = size[1];
+            }
+        }
+        if (spec.doCenterCrop()) {
+            hwc = CenterCrop.crop(hwc, width, height, 3, spec.cropHeight(), spec.cropWidth());
+            width = spec.cropWidth();
+            height = spec.cropHeight();
+        }
+        return new PixelValues(3, height, width, toNormalizedChw(hwc, width, height));
+    }
+
+    /**
+     * Hugging Face's get_resize_output_image_size with default_to_square=False: the short side becomes
+     * {@code shortestEdge}, the long side {@code int(shortestEdge * long / short)}, truncated.
+     *
+     * @return {width, height}
+     */
+    public static int[] resizedSize(int width, int height, int shortestEdge) {
+        int shortSide = Math.min(width, height);
+        int longSide = Math.max(width, height);
+        // Python's int / int is a correctly rounded double division, as is Java's on exact operands.
+        int newLong = (int) ((double) ((long) shortestEdge * longSide) / shortSide);
+        return width <= height ? new int[] {shortestEdge, newLong} : new int[] {newLong, shortestEdge};
+    }
+
+    private float[] toNormalizedChw(int[] hwc, int width, int height) {
+        int plane = width * height;
+        float[] chw = new float[3 * plane];
+        float[] mean = spec.mean();
+        float[] std = spec.std();
+        for (int c = 0; c < 3; c++) {
+            for (int i = 0; i < plane; i++) {
+                int sample = hwc[3 * i + c];
+                float v = spec.doRescale() ? (float) (sample * spec.rescaleFactor()) : sample;
+                if (spec.doNormalize()) {
+                    v = (v - mean[c]) / std[c];
+                }
+                chw[c * plane + i] = v;
+            }
+        }
+        return chw;
+    }
+}

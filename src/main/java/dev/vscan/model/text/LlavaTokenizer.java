@@ -1,0 +1,134 @@
+package dev.vscan.model.text;
+
+import ai.djl.huggingface.tokenizers.HuggingFaceTokenizer;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.Iterator;
+import java.util.Map;
+
+/**
+ * A checkpoint's {@code tokenizer.json}, run by the Hugging Face tokenizers library through DJL's binding,
+ * checked to map {@code <image>} to the model's image token id.
+ */
+public final class LlavaTokenizer implements AutoCloseable {
+
+    public static final String TOKENIZER_FILE = "tokenizer.json";
+
+    // Explicit options so DJL neither truncates nor pads a long multimodal prompt, and keeps the
+    // tokenizer.json post-processor (the <s> of Llama-style files).
+    private static final Map<String, String> OPTIONS =
+            Map.of("addSpecialTokens", "true", "truncation", "false", "padding", "false");
+
+    private final HuggingFaceTokenizer tokenizer;
+    private final int vocabularySize;
+
+    private LlavaTokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize) {
+        this.tokenizer = tokenizer;
+        this.vocabularySize = vocabularySize;
+    }
+
+    /**
+     * Loads {@code modelDir/tokenizer.json} and checks that the string {@code "<image>"} encodes to exactly
+     * {@code [imageTokenId]}.
+     *
+     * @throws TokenizerException if the file is missing or unreadable, or has no {@code <image>} token with
+     *     that id
+     */
+    public static LlavaTokenizer load(Path modelDir, int imageTokenId) {
+        Path file = modelDir.resolve(TOKENIZER_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new TokenizerException("no tokenizer file at " + file);
+        }
+        int vocabularySize = readVocabularySize(file);
+        HuggingFaceTokenizer tokenizer = open(file);
+        LlavaTokenizer loaded = new LlavaTokenizer(tokenizer, vocabularySize);
+        try {
+            loaded.checkImageToken(file, imageTokenId);
+        } catch (RuntimeException e) {
+            loaded.close();
+            throw e;
+        }
+        return loaded;
+    }
+
+    /** Token ids of {@code text}, with the special tokens the file's post-processor adds (e.g. {@code <s>}). */
+    public long[] encode(String text) {
+        return tokenizer.encode(text, true, false).getIds();
+    }
+
+    /** Text of {@code ids}, special tokens ({@code <s>}, {@code </s>}, {@code <image>}...) left out. */
+    public String decode(long[] ids) {
+        return tokenizer.decode(ids, true);
+    }
+
+    /**
+     * Best-effort text of one generated token for streaming. Special tokens give "". Joining these pieces
+     * is exact for byte-level BPE when each token is whole UTF-8; a token that is part of a multi-byte
+     * character gives U+FFFD, and tokenizers without a decoder (WordLevel) lose the spaces that
+     * {@link #decode} puts between tokens, so decode the whole sequence for the final text.
+     */
+    public String decodeToken(long id) {
+        return tokenizer.decode(new long[] {id}, true);
+    }
+
+    /** One more than the largest id in the vocabulary or the added tokens of tokenizer.json. */
+    public int vocabularySize() {
+        return vocabularySize;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+    }
+
+    private void checkImageToken(Path file, int imageTokenId) {
+        long[] ids = tokenizer.encode(LlavaPrompt.IMAGE_PLACEHOLDER, false, false).getIds();
+        if (ids.length != 1 || ids[0] != imageTokenId) {
+            throw new TokenizerException(file + " has no <image> token with id " + imageTokenId
+                    + " (\"<image>\" encodes to " + Arrays.toString(ids) + ")");
+        }
+    }
+
+    private static HuggingFaceTokenizer open(Path file) {
+        // Without this DJL phones home on first use; respect a value the caller already chose.
+        if (System.getProperty("ai.djl.offline") == null) {
+            System.setProperty("ai.djl.offline", "true");
+        }
+        try {
+            return HuggingFaceTokenizer.newInstance(file, OPTIONS);
+        } catch (IOException | RuntimeException e) {
+            throw new TokenizerException("cannot load tokenizer " + file + ": " + e.getMessage(), e);
+        }
+    }
+
+    private static int readVocabularySize(Path file) {
+        JsonNode root;
+        try {
+            root = new ObjectMapper().readTree(file.toFile());
+        } catch (IOException e) {
+            throw new TokenizerException("cannot read tokenizer " + file + ": " + e.getMessage(), e);
+        }
+        long maxId = -1;
+        Iterator<JsonNode> ids = root.path("model").path("vocab").elements();
+        while (ids.hasNext()) {
+            JsonNode id = ids.next();
+            // Unigram vocabularies are [piece, score] lists whose id is the position instead.
+            maxId = Math.max(maxId, id.isNumber() ? id.asLong() : -1);
+        }
+        JsonNode vocab = root.path("model").path("vocab");
+        if (vocab.isArray()) {
+            maxId = Math.max(maxId, vocab.size() - 1L);
+        }
+        for (JsonNode added : root.path("added_tokens")) {
+            maxId = Math.max(maxId, added.path("id").asLong(-1));
+        }
+        if (maxId < 0) {
+            throw new TokenizerException(file + " has no vocabulary under model.vocab");
+        }
+        return Math.toIntExact(maxId + 1);
+    }
+}
