@@ -1,7 +1,64 @@
 package dev.vscan.cli;
 
+import dev.vscan.model.config.ConfigException;
+import dev.vscan.model.image.InvalidImageException;
+import dev.vscan.model.weights.CheckpointException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+
+/** Entry point: {@code tiny-checkpoint}, {@code convert-checkpoint} and {@code generate}. */
 public final class Main {
+
+    static final int OK = 0;
+    static final int FAILED = 1;
+    static final int BAD_INPUT = 2;
+
+    private static final String USAGE = String.join("\n",
+            "usage:",
+            "  tiny-checkpoint DIR [--preset tiny|small] [--seed N]",
+            "  convert-checkpoint SRC DST [--layout llava-hf|transformers] [--shards N]",
+            "  generate --model DIR --image FILE [--image FILE...] --prompt TEXT [--max-new-tokens N]",
+            "           [--temperature T] [--top-p P] [--seed N] [--device cpu|gpu] [--json]");
+
+    private Main() {}
+
     public static void main(String[] args) {
-        System.out.println("vscan");
+        System.setProperty("ai.djl.offline", System.getProperty("ai.djl.offline", "true"));
+        int status = run(args, System.out, System.err);
+        if (status != OK) {
+            System.exit(status);
+        }
+    }
+
+    static int run(String[] args, PrintStream out, PrintStream err) {
+        try {
+            if (args.length == 0) {
+                throw new UsageException("no command given\n" + USAGE);
+            }
+            switch (args[0]) {
+                case "tiny-checkpoint":
+                    return TinyCheckpointCommand.run(args, out);
+                case "convert-checkpoint":
+                    return ConvertCheckpointCommand.run(args, out);
+                case "generate":
+                    return GenerateCommand.run(args, out);
+                case "help":
+                case "--help":
+                    out.println(USAGE);
+                    return OK;
+                default:
+                    throw new UsageException("unknown command '" + args[0] + "'\n" + USAGE);
+            }
+        } catch (RuntimeException e) {
+            // Checkpoint, config, image and tokenizer errors name the file, tensor or limit at fault.
+            err.println("error: " + e.getMessage());
+            return isBadInput(e) ? BAD_INPUT : FAILED;
+        }
+    }
+
+    private static boolean isBadInput(RuntimeException e) {
+        return e instanceof UsageException || e instanceof IllegalArgumentException
+                || e instanceof UncheckedIOException || e instanceof CheckpointException
+                || e instanceof ConfigException || e instanceof InvalidImageException;
     }
 }

@@ -55,32 +55,16 @@ public final class Generator {
             validate(r, requests.get(r));
         }
         try (NDManager batch = model.manager().newSubManager()) {
-            long start = System.nanoTime();
-            long[] reductionNanos = new long[1];
-            List<List<ReducedImage>> images = encodeImages(batch, requests, reductionNanos);
-            long visionNanos = System.nanoTime() - start - reductionNanos[0];
-
-            long prefillStart = System.nanoTime();
-            List<NDArray> sequences = new ArrayList<>();
-            List<boolean[]> visual = new ArrayList<>();
-            List<SequencePruner> pruners = new ArrayList<>();
-            int[] textTokens = new int[requests.size()];
-            for (int r = 0; r < requests.size(); r++) {
-                textTokens[r] = splice(batch, requests.get(r).promptIds(), images.get(r), sequences, visual);
-                pruners.add(requests.get(r).pruner());
-            }
-            PrefillResult prefill = model.language().prefill(sequences, visual, pruners);
-            float[][] logits = rows(prefill.logits());
-            long prefillNanos = System.nanoTime() - prefillStart;
-
+            Prefilled prefilled = prefill(batch, requests);
             long decodeStart = System.nanoTime();
-            Decoding decoding = decode(batch, requests, prefill.cache(), logits, listener);
+            Decoding decoding = decode(batch, requests, prefilled.result().cache(), prefilled.logits(), listener);
             long decodeNanos = System.nanoTime() - decodeStart;
 
-            PhaseTimings timings = new PhaseTimings(visionNanos, reductionNanos[0], prefillNanos, decodeNanos);
+            PhaseTimings timings = new PhaseTimings(prefilled.visionNanos(), prefilled.reductionNanos(),
+                    prefilled.prefillNanos(), decodeNanos);
             List<GenerationOutput> outputs = new ArrayList<>();
             for (int r = 0; r < requests.size(); r++) {
-                List<ReducedImage> reduced = images.get(r);
+                List<ReducedImage> reduced = prefilled.images().get(r);
                 int[] in = new int[reduced.size()];
                 int[] kept = new int[reduced.size()];
                 List<int[]> indices = new ArrayList<>();
@@ -89,11 +73,49 @@ public final class Generator {
                     kept[i] = reduced.get(i).tokens();
                     indices.add(reduced.get(i).keptPatchIndices());
                 }
-                outputs.add(new GenerationOutput(decoding.tokens(r), decoding.reasons[r], textTokens[r], in, kept,
-                        prefill.tokensPerLayer()[r], prefill.visualPerLayer()[r], indices, timings, requests.size()));
+                outputs.add(new GenerationOutput(decoding.tokens(r), decoding.reasons[r], prefilled.textTokens()[r],
+                        in, kept, prefilled.result().tokensPerLayer()[r], prefilled.result().visualPerLayer()[r],
+                        indices, timings, requests.size()));
             }
             return outputs;
         }
+    }
+
+    /**
+     * Runs only the prompt (vision, reduction, prefill) and returns the float32 logits at each
+     * request's last prompt position: what the first generated token is chosen from.
+     */
+    public float[][] promptLogits(List<GenerationRequest> requests) {
+        for (int r = 0; r < requests.size(); r++) {
+            validate(r, requests.get(r));
+        }
+        try (NDManager batch = model.manager().newSubManager()) {
+            return prefill(batch, requests).logits();
+        }
+    }
+
+    private record Prefilled(List<List<ReducedImage>> images, int[] textTokens, PrefillResult result,
+            float[][] logits, long visionNanos, long reductionNanos, long prefillNanos) {}
+
+    private Prefilled prefill(NDManager batch, List<GenerationRequest> requests) {
+        long start = System.nanoTime();
+        long[] reductionNanos = new long[1];
+        List<List<ReducedImage>> images = encodeImages(batch, requests, reductionNanos);
+        long visionNanos = System.nanoTime() - start - reductionNanos[0];
+
+        long prefillStart = System.nanoTime();
+        List<NDArray> sequences = new ArrayList<>();
+        List<boolean[]> visual = new ArrayList<>();
+        List<SequencePruner> pruners = new ArrayList<>();
+        int[] textTokens = new int[requests.size()];
+        for (int r = 0; r < requests.size(); r++) {
+            textTokens[r] = splice(batch, requests.get(r).promptIds(), images.get(r), sequences, visual);
+            pruners.add(requests.get(r).pruner());
+        }
+        PrefillResult result = model.language().prefill(sequences, visual, pruners);
+        float[][] logits = rows(result.logits());
+        return new Prefilled(images, textTokens, result, logits, visionNanos, reductionNanos[0],
+                System.nanoTime() - prefillStart);
     }
 
     private void validate(int index, GenerationRequest request) {

@@ -1,0 +1,100 @@
+package dev.vscan.cli;
+
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+import dev.vscan.model.EngineOptions;
+import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualTokenReducer;
+import dev.vscan.model.generation.GenerationOutput;
+import dev.vscan.model.generation.GenerationRequest;
+import dev.vscan.model.generation.SamplingParams;
+import dev.vscan.model.generation.TokenListener;
+import dev.vscan.model.image.ImageLimits;
+import java.io.IOException;
+import java.io.PrintStream;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.NoSuchFileException;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.Set;
+
+/** {@code generate --model DIR --image FILE... --prompt TEXT [...]}: answers one question. */
+final class GenerateCommand {
+
+    private GenerateCommand() {}
+
+    static int run(String[] args, PrintStream out) {
+        Arguments a = new Arguments(args, 1,
+                Set.of("model", "image", "prompt", "max-new-tokens", "temperature", "top-p", "seed", "device"),
+                Set.of("json"));
+        if (!a.positional().isEmpty()) {
+            throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
+        }
+        Path modelDir = Path.of(a.required("model"));
+        String prompt = a.required("prompt");
+        List<byte[]> images = readImages(a.all("image"));
+        SamplingParams sampling = new SamplingParams(a.integer("max-new-tokens", 32), a.decimal("temperature", 0),
+                a.decimal("top-p", 1.0), a.longValue("seed", 0));
+        EngineOptions options = EngineOptions.parse(a.string("device", "cpu"));
+        if (!Files.isDirectory(modelDir)) {
+            throw new UsageException("model directory " + modelDir + " does not exist");
+        }
+        try (LlavaPipeline pipeline = LlavaPipeline.load(modelDir, options, ImageLimits.defaults())) {
+            GenerationRequest request = pipeline.request(prompt, images, sampling, VisualTokenReducer.NONE,
+                    SequencePruner.NONE);
+            LlavaPipeline.Answer answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0);
+            if (a.flag("json")) {
+                out.println(json(answer));
+            } else {
+                out.println(answer.text());
+            }
+        }
+        return Main.OK;
+    }
+
+    private static List<byte[]> readImages(List<String> files) {
+        if (files.isEmpty()) {
+            throw new UsageException("at least one --image FILE is required");
+        }
+        List<byte[]> images = new ArrayList<>();
+        for (String f : files) {
+            try {
+                images.add(Files.readAllBytes(Path.of(f)));
+            } catch (NoSuchFileException e) {
+                throw new UsageException("image file " + f + " does not exist");
+            } catch (IOException e) {
+                throw new UncheckedIOException("cannot read image file " + f + ": " + e.getMessage(), e);
+            }
+        }
+        return images;
+    }
+
+    static String json(LlavaPipeline.Answer answer) {
+        GenerationOutput o = answer.output();
+        Map<String, Object> m = new LinkedHashMap<>();
+        m.put("answer", answer.text());
+        m.put("finish_reason", o.finishReason().name().toLowerCase());
+        m.put("prompt_tokens", o.promptTokens());
+        m.put("text_tokens", o.textTokens());
+        m.put("visual_tokens", o.visualTokensAfterStage1());
+        m.put("generated_tokens", o.tokens().length);
+        m.put("vision_ms", round(o.timings().visionMillis()));
+        m.put("prefill_ms", round(o.timings().prefillMillis()));
+        m.put("decode_ms", round(o.timings().decodeMillis()));
+        m.put("token_ids", o.tokens());
+        try {
+            return new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
+        } catch (IOException e) {
+            throw new UncheckedIOException(e);
+        }
+    }
+
+    private static double round(double ms) {
+        return Math.round(ms * 1000) / 1000.0;
+    }
+}

@@ -1,0 +1,26 @@
+package dev.vscan.cli;
+
+import dev.vscan.model.checkpoint.TinyCheckpointGenerator;
+import dev.vscan.model.checkpoint.TinyCheckpointPreset;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+/** {@code tiny-checkpoint DIR [--preset tiny|small] [--seed N]}. */
+final class TinyCheckpointCommand {
+
+    private TinyCheckpointCommand() {}
+
+    static int run(String[] args, PrintStream out) {
+        Arguments a = new Arguments(args, 1, Set.of("preset", "seed"), Set.of());
+        if (a.positional().size() != 1) {
+            throw new UsageException("tiny-checkpoint needs exactly one directory argument");
+        }
+        Path dir = Path.of(a.positional().get(0));
+        TinyCheckpointPreset preset = TinyCheckpointPreset.parse(a.string("preset", "tiny"));
+        long seed = a.longValue("seed", 0);
+        TinyCheckpointGenerator.generate(dir, preset, seed);
+        out.println("wrote " + preset.name().toLowerCase() + " checkpoint (seed " + seed + ") to " + dir);
+        return Main.OK;
+    }
+}

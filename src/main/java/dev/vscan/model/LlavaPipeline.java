@@ -1,0 +1,103 @@
+package dev.vscan.model;
+
+import dev.vscan.model.config.ConfigLoader;
+import dev.vscan.model.config.PreprocessorConfig;
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualTokenReducer;
+import dev.vscan.model.generation.GenerationOutput;
+import dev.vscan.model.generation.GenerationRequest;
+import dev.vscan.model.generation.Generator;
+import dev.vscan.model.generation.SamplingParams;
+import dev.vscan.model.generation.TokenListener;
+import dev.vscan.model.image.ImageLimits;
+import dev.vscan.model.image.ImagePreprocessor;
+import dev.vscan.model.image.ImageProcessingSpec;
+import dev.vscan.model.image.PixelValues;
+import dev.vscan.model.text.LlavaPrompt;
+import dev.vscan.model.text.LlavaTokenizer;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+
+/**
+ * Questions and encoded images in, answers out: the LLaVA-1.5 prompt template, the checkpoint's
+ * tokenizer and image processor around the batched {@link Generator}.
+ */
+public final class LlavaPipeline implements AutoCloseable {
+
+    private final LlavaModel model;
+    private final LlavaTokenizer tokenizer;
+    private final ImagePreprocessor preprocessor;
+    private final Generator generator;
+
+    public LlavaPipeline(LlavaModel model, LlavaTokenizer tokenizer, ImagePreprocessor preprocessor) {
+        this.model = model;
+        this.tokenizer = tokenizer;
+        this.preprocessor = preprocessor;
+        this.generator = new Generator(model);
+    }
+
+    /** Loads model, tokenizer.json and preprocessor_config.json from one checkpoint directory. */
+    public static LlavaPipeline load(Path dir, EngineOptions options, ImageLimits limits) {
+        LlavaModel model = LlavaModel.load(dir, options);
+        try {
+            LlavaTokenizer tokenizer = LlavaTokenizer.load(dir, model.config().imageTokenIndex());
+            return new LlavaPipeline(model, tokenizer, new ImagePreprocessor(imageSpec(dir), limits));
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+    }
+
+    static ImageProcessingSpec imageSpec(Path dir) {
+        PreprocessorConfig p = ConfigLoader.loadPreprocessor(dir);
+        return new ImageProcessingSpec(p.shortestEdge(), p.cropHeight(), p.cropWidth(), p.doResize(),
+                p.doCenterCrop(), p.doRescale(), p.rescaleFactor(), p.doNormalize(), p.imageMean(), p.imageStd(),
+                p.doConvertRgb());
+    }
+
+    public LlavaModel model() {
+        return model;
+    }
+
+    public LlavaTokenizer tokenizer() {
+        return tokenizer;
+    }
+
+    public ImagePreprocessor preprocessor() {
+        return preprocessor;
+    }
+
+    public Generator generator() {
+        return generator;
+    }
+
+    /** Builds a request from a question and encoded images, with the LLaVA-1.5 template. */
+    public GenerationRequest request(String question, List<byte[]> images, SamplingParams sampling,
+            VisualTokenReducer reducer, SequencePruner pruner) {
+        List<PixelValues> pixels = new ArrayList<>();
+        for (byte[] image : images) {
+            pixels.add(preprocessor.preprocess(image));
+        }
+        long[] ids = tokenizer.encode(LlavaPrompt.forImages(images.size(), question));
+        return new GenerationRequest(ids, pixels, sampling, reducer, pruner);
+    }
+
+    /** An answer: its text and everything measured while producing it. */
+    public record Answer(String text, GenerationOutput output) {}
+
+    public List<Answer> answer(List<GenerationRequest> requests, TokenListener listener) {
+        List<GenerationOutput> outputs = generator.generate(requests, listener);
+        List<Answer> answers = new ArrayList<>();
+        for (GenerationOutput output : outputs) {
+            answers.add(new Answer(tokenizer.decode(output.tokens()), output));
+        }
+        return answers;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        model.close();
+    }
+}

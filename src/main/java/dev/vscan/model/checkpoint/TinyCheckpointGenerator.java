@@ -1,0 +1,159 @@
+package dev.vscan.model.checkpoint;
+
+import dev.vscan.model.config.ConfigLoader;
+import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.config.PreprocessorConfig;
+import dev.vscan.model.config.TextConfig;
+import dev.vscan.model.config.VisionConfig;
+import dev.vscan.model.text.BpeTokenizerBuilder;
+import dev.vscan.model.text.BpeTokenizerSpec;
+import dev.vscan.model.weights.CheckpointLayout;
+import dev.vscan.model.weights.SafetensorsWriter;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.SplittableRandom;
+
+/**
+ * Writes a complete llava-hf directory (config.json, model.safetensors in the published layout,
+ * tokenizer.json, tokenizer_config.json, preprocessor_config.json, generation_config.json) with
+ * random weights. Every tensor draws from its own generator seeded by the seed and the tensor name,
+ * so the same seed gives the same bytes whatever order tensors are written in.
+ */
+public final class TinyCheckpointGenerator {
+
+    private static final String VISION = "model.vision_tower.vision_model.";
+    private static final String PROJECTOR = "model.multi_modal_projector.";
+    private static final String TEXT = "model.language_model.";
+
+    private final TinyCheckpointPreset preset;
+    private final long seed;
+    private final SafetensorsWriter writer = new SafetensorsWriter();
+
+    private TinyCheckpointGenerator(TinyCheckpointPreset preset, long seed) {
+        this.preset = preset;
+        this.seed = seed;
+    }
+
+    public static void generate(Path dir, TinyCheckpointPreset preset, long seed) {
+        new TinyCheckpointGenerator(preset, seed).write(dir);
+    }
+
+    private void write(Path dir) {
+        LlavaConfig config = preset.config();
+        addVision(config.vision());
+        addProjector(config.vision().hiddenSize(), config.text().hiddenSize());
+        addText(config.text());
+        writer.metadata("generator", "vscan-serve tiny-checkpoint " + preset.name().toLowerCase() + " seed " + seed);
+        try {
+            Files.createDirectories(dir);
+            writer.write(dir.resolve("model.safetensors"));
+            writeString(dir.resolve("config.json"), ConfigLoader.toJson(config));
+            writeString(dir.resolve("preprocessor_config.json"),
+                    ConfigLoader.toJson(PreprocessorConfig.clip(config.vision().imageSize())));
+            writeString(dir.resolve("generation_config.json"), "{\n  \"bos_token_id\": " + config.text().bosTokenId()
+                    + ",\n  \"eos_token_id\": " + config.text().eosTokenIds().get(0)
+                    + ",\n  \"pad_token_id\": " + config.padTokenId() + "\n}\n");
+            writeString(dir.resolve("tokenizer.json"),
+                    BpeTokenizerBuilder.build(new BpeTokenizerSpec(config.text().vocabSize())));
+            writeString(dir.resolve("tokenizer_config.json"), BpeTokenizerBuilder.tokenizerConfigJson());
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write checkpoint to " + dir + ": " + e.getMessage(), e);
+        }
+    }
+
+    private void addVision(VisionConfig v) {
+        int w = v.hiddenSize();
+        normal(VISION + "embeddings.patch_embedding.weight", 1 / Math.sqrt((double) v.numChannels() * v.patchSize() * v.patchSize()),
+                w, v.numChannels(), v.patchSize(), v.patchSize());
+        normal(VISION + "embeddings.class_embedding", 0.5, w);
+        normal(VISION + "embeddings.position_embedding.weight", 0.1, v.numPatches() + 1, w);
+        layerNorm(VISION + "pre_layrnorm", w);
+        for (int i = 0; i < v.numHiddenLayers(); i++) {
+            String l = VISION + "encoder.layers." + i + ".";
+            for (String proj : new String[] {"q_proj", "k_proj", "v_proj", "out_proj"}) {
+                linear(l + "self_attn." + proj, w, w, true);
+            }
+            layerNorm(l + "layer_norm1", w);
+            layerNorm(l + "layer_norm2", w);
+            linear(l + "mlp.fc1", v.intermediateSize(), w, true);
+            linear(l + "mlp.fc2", w, v.intermediateSize(), true);
+        }
+        // Present in real checkpoints although LLaVA never reads it.
+        layerNorm(VISION + "post_layernorm", w);
+    }
+
+    private void addProjector(int visionWidth, int textWidth) {
+        linear(PROJECTOR + "linear_1", textWidth, visionWidth, true);
+        linear(PROJECTOR + "linear_2", textWidth, textWidth, true);
+    }
+
+    private void addText(TextConfig t) {
+        int d = t.hiddenSize();
+        int q = t.numAttentionHeads() * t.headDim();
+        int kv = t.numKeyValueHeads() * t.headDim();
+        normal(TEXT + "embed_tokens.weight", 1.0, t.vocabSize(), d);
+        for (int i = 0; i < t.numHiddenLayers(); i++) {
+            String l = TEXT + "layers." + i + ".";
+            linear(l + "self_attn.q_proj", q, d, false);
+            linear(l + "self_attn.k_proj", kv, d, false);
+            linear(l + "self_attn.v_proj", kv, d, false);
+            linear(l + "self_attn.o_proj", d, q, false);
+            linear(l + "mlp.gate_proj", t.intermediateSize(), d, false);
+            linear(l + "mlp.up_proj", t.intermediateSize(), d, false);
+            linear(l + "mlp.down_proj", d, t.intermediateSize(), false);
+            scale(l + "input_layernorm.weight", d);
+            scale(l + "post_attention_layernorm.weight", d);
+        }
+        scale(TEXT + "norm.weight", d);
+        normal("lm_head.weight", 1 / Math.sqrt(d), t.vocabSize(), d);
+    }
+
+    private void linear(String name, int out, int in, boolean bias) {
+        // 1/sqrt(fan_in) keeps activations at unit scale through the stack, so attention is not flat.
+        normal(name + ".weight", 1 / Math.sqrt(in), out, in);
+        if (bias) {
+            normal(name + ".bias", 0.02, out);
+        }
+    }
+
+    private void layerNorm(String name, int width) {
+        scale(name + ".weight", width);
+        normal(name + ".bias", 0.02, width);
+    }
+
+    private void scale(String name, int width) {
+        float[] values = draw(name, width, 0.1);
+        for (int i = 0; i < width; i++) {
+            values[i] += 1f;
+        }
+        add(name, values, width);
+    }
+
+    private void normal(String name, double std, long... shape) {
+        long n = 1;
+        for (long s : shape) {
+            n *= s;
+        }
+        add(name, draw(name, (int) n, std), shape);
+    }
+
+    private float[] draw(String name, int n, double std) {
+        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ name.hashCode());
+        float[] values = new float[n];
+        for (int i = 0; i < n; i++) {
+            values[i] = (float) (random.nextGaussian() * std);
+        }
+        return values;
+    }
+
+    private void add(String canonicalName, float[] values, long... shape) {
+        writer.add(CheckpointLayout.LLAVA_HF.fromCanonical(canonicalName), preset.storageType(), shape, values);
+    }
+
+    private static void writeString(Path file, String content) throws IOException {
+        Files.writeString(file, content, StandardCharsets.UTF_8);
+    }
+}
