@@ -1,0 +1,216 @@
+package dev.vscan.model.config;
+
+import com.fasterxml.jackson.core.JsonProcessingException;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.SerializationFeature;
+
+import java.io.IOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+
+/**
+ * Reads {@code config.json}, {@code preprocessor_config.json} and {@code generation_config.json} of a
+ * checkpoint directory, filling Hugging Face's defaults for absent keys, and writes the first two back
+ * in the llava-hf style.
+ */
+public final class ConfigLoader {
+
+    public static final String MODEL_FILE = "config.json";
+    public static final String PREPROCESSOR_FILE = "preprocessor_config.json";
+    public static final String GENERATION_FILE = "generation_config.json";
+
+    private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
+
+    private ConfigLoader() {
+    }
+
+    /** The model config of the checkpoint in {@code dir}; only model_type "llava" is accepted. */
+    public static LlavaConfig loadModel(Path dir) {
+        Path file = dir.resolve(MODEL_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("no " + MODEL_FILE + " in checkpoint directory " + dir);
+        }
+        JsonFields root = new JsonFields(file, "", parse(file));
+        String modelType = root.stringOr("model_type", null);
+        if (!"llava".equals(modelType)) {
+            throw root.error(modelType == null ? "model_type is missing; supported: llava"
+                    : "model_type '" + modelType + "' is not supported; supported: llava");
+        }
+        try {
+            return LlavaConfigReader.read(root);
+        } catch (IllegalArgumentException e) {
+            throw root.error(e.getMessage());
+        }
+    }
+
+    /** The image preprocessing settings; CLIP defaults for the model's image size if the file is absent. */
+    public static PreprocessorConfig loadPreprocessor(Path dir) {
+        Path file = dir.resolve(PREPROCESSOR_FILE);
+        if (!Files.isRegularFile(file)) {
+            return PreprocessorConfig.clipDefaults(loadModel(dir).vision().imageSize());
+        }
+        JsonFields root = new JsonFields(file, "", parse(file));
+        try {
+            return readPreprocessor(root);
+        } catch (IllegalArgumentException e) {
+            throw root.error(e.getMessage());
+        }
+    }
+
+    /** Decoding defaults; an empty config if the file is absent. */
+    public static GenerationConfig loadGeneration(Path dir) {
+        Path file = dir.resolve(GENERATION_FILE);
+        if (!Files.isRegularFile(file)) {
+            return GenerationConfig.empty();
+        }
+        JsonFields root = new JsonFields(file, "", parse(file));
+        try {
+            return new GenerationConfig(root.intOrNull("bos_token_id"), root.intListOrNull("eos_token_id"),
+                    root.intOrNull("pad_token_id"), root.intOrNull("max_new_tokens"), root.doubleOrNull("temperature"),
+                    root.doubleOrNull("top_p"), root.boolOrNull("do_sample"));
+        } catch (IllegalArgumentException e) {
+            throw root.error(e.getMessage());
+        }
+    }
+
+    /** A complete llava-hf style config.json for {@code config}; {@link #loadModel} reads it back equal. */
+    public static String toJson(LlavaConfig config) {
+        VisionConfig v = config.vision();
+        TextConfig t = config.text();
+        Map<String, Object> vision = new LinkedHashMap<>();
+        vision.put("model_type", "clip_vision_model");
+        vision.put("hidden_size", v.hiddenSize());
+        vision.put("intermediate_size", v.intermediateSize());
+        vision.put("num_hidden_layers", v.numHiddenLayers());
+        vision.put("num_attention_heads", v.numAttentionHeads());
+        vision.put("num_channels", v.numChannels());
+        vision.put("image_size", v.imageSize());
+        vision.put("patch_size", v.patchSize());
+        vision.put("layer_norm_eps", v.layerNormEps());
+        vision.put("hidden_act", v.hiddenAct());
+        vision.put("projection_dim", v.projectionDim());
+
+        Map<String, Object> text = new LinkedHashMap<>();
+        text.put("model_type", "llama");
+        text.put("vocab_size", t.vocabSize());
+        text.put("hidden_size", t.hiddenSize());
+        text.put("intermediate_size", t.intermediateSize());
+        text.put("num_hidden_layers", t.numHiddenLayers());
+        text.put("num_attention_heads", t.numAttentionHeads());
+        text.put("num_key_value_heads", t.numKeyValueHeads());
+        text.put("head_dim", t.headDim());
+        text.put("rms_norm_eps", t.rmsNormEps());
+        text.put("rope_theta", t.ropeTheta());
+        text.put("max_position_embeddings", t.maxPositionEmbeddings());
+        text.put("hidden_act", t.hiddenAct());
+        text.put("tie_word_embeddings", t.tieWordEmbeddings());
+        text.put("bos_token_id", t.bosTokenId());
+        text.put("eos_token_id", t.eosTokenIds().size() == 1 ? t.eosTokenIds().get(0) : t.eosTokenIds());
+        if (t.padTokenId() >= 0) {
+            text.put("pad_token_id", t.padTokenId());
+        }
+
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("architectures", List.of("LlavaForConditionalGeneration"));
+        root.put("model_type", "llava");
+        root.put("image_token_index", config.imageTokenIndex());
+        root.put("projector_hidden_act", config.projectorHiddenAct());
+        root.put("vision_feature_layer", config.visionFeatureLayer());
+        root.put("vision_feature_select_strategy", config.visionFeatureSelectStrategy());
+        root.put("multimodal_projector_bias", config.multimodalProjectorBias());
+        root.put("tie_word_embeddings", config.tieWordEmbeddings());
+        if (config.padTokenId() >= 0) {
+            root.put("pad_token_id", config.padTokenId());
+        }
+        root.put("vision_config", vision);
+        root.put("text_config", text);
+        root.put("torch_dtype", "float32");
+        return write(root);
+    }
+
+    /** A CLIPImageProcessor preprocessor_config.json for {@code config}. */
+    public static String toJson(PreprocessorConfig config) {
+        Map<String, Object> root = new LinkedHashMap<>();
+        root.put("image_processor_type", "CLIPImageProcessor");
+        root.put("processor_class", "LlavaProcessor");
+        root.put("do_resize", config.doResize());
+        root.put("size", Map.of("shortest_edge", config.shortestEdge()));
+        root.put("resample", config.resample());
+        root.put("do_center_crop", config.doCenterCrop());
+        Map<String, Object> crop = new LinkedHashMap<>();
+        crop.put("height", config.cropHeight());
+        crop.put("width", config.cropWidth());
+        root.put("crop_size", crop);
+        root.put("do_rescale", config.doRescale());
+        root.put("rescale_factor", config.rescaleFactor());
+        root.put("do_normalize", config.doNormalize());
+        root.put("image_mean", config.imageMean());
+        root.put("image_std", config.imageStd());
+        root.put("do_convert_rgb", config.doConvertRgb());
+        return write(root);
+    }
+
+    private static PreprocessorConfig readPreprocessor(JsonFields root) {
+        PreprocessorConfig d = PreprocessorConfig.clipDefaults(224);
+        int shortestEdge = d.shortestEdge();
+        JsonNode size = root.raw("size");
+        if (size != null && size.isIntegralNumber()) {
+            shortestEdge = size.intValue();
+        } else if (size != null) {
+            JsonFields sizeFields = root.object("size");
+            if (sizeFields.has("shortest_edge")) {
+                shortestEdge = sizeFields.intOr("shortest_edge", shortestEdge);
+            } else if (sizeFields.has("height") || sizeFields.has("width")) {
+                // An exact (height, width) resize only equals a shortest-edge resize for square targets.
+                int height = sizeFields.intOr("height", -1);
+                int width = sizeFields.intOr("width", -1);
+                if (height != width) {
+                    throw root.error("size {height: " + height + ", width: " + width
+                            + "} is not supported; only square sizes or shortest_edge are");
+                }
+                shortestEdge = height;
+            } else {
+                throw root.error("size must be an integer, {\"shortest_edge\": n} or {\"height\": h, \"width\": w}");
+            }
+        }
+        int cropHeight = d.cropHeight();
+        int cropWidth = d.cropWidth();
+        JsonNode crop = root.raw("crop_size");
+        if (crop != null && crop.isIntegralNumber()) {
+            cropHeight = crop.intValue();
+            cropWidth = crop.intValue();
+        } else if (crop != null) {
+            JsonFields cropFields = root.object("crop_size");
+            cropHeight = cropFields.intOr("height", cropHeight);
+            cropWidth = cropFields.intOr("width", cropWidth);
+        }
+        return new PreprocessorConfig(shortestEdge, cropHeight, cropWidth,
+                root.boolOr("do_resize", d.doResize()), root.boolOr("do_center_crop", d.doCenterCrop()),
+                root.boolOr("do_rescale", d.doRescale()), root.doubleOr("rescale_factor", d.rescaleFactor()),
+                root.boolOr("do_normalize", d.doNormalize()), root.floatArrayOr("image_mean", d.imageMean()),
+                root.floatArrayOr("image_std", d.imageStd()), root.boolOr("do_convert_rgb", d.doConvertRgb()),
+                root.intOr("resample", d.resample()));
+    }
+
+    private static JsonNode parse(Path file) {
+        try {
+            return JSON.readTree(file.toFile());
+        } catch (JsonProcessingException e) {
+            throw new ConfigException(file + " is not valid JSON: " + e.getOriginalMessage(), e);
+        } catch (IOException e) {
+            throw new ConfigException("cannot read " + file + ": " + e, e);
+        }
+    }
+
+    private static String write(Map<String, Object> root) {
+        try {
+            return JSON.writeValueAsString(root) + "\n";
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot encode a config as JSON", e);
+        }
+    }
+}
