@@ -52,7 +52,7 @@ public final class TinyCheckpointGenerator {
             writer.write(dir.resolve("model.safetensors"));
             writeString(dir.resolve("config.json"), ConfigLoader.toJson(config));
             writeString(dir.resolve("preprocessor_config.json"),
-                    ConfigLoader.toJson(PreprocessorConfig.clip(config.vision().imageSize())));
+                    ConfigLoader.toJson(PreprocessorConfig.clipDefaults(config.vision().imageSize())));
             writeString(dir.resolve("generation_config.json"), "{\n  \"bos_token_id\": " + config.text().bosTokenId()
                     + ",\n  \"eos_token_id\": " + config.text().eosTokenIds().get(0)
                     + ",\n  \"pad_token_id\": " + config.padTokenId() + "\n}\n");

@@ -101,6 +101,7 @@ public final class ClipVisionTower {
         long width = config.hiddenSize();
         NDArray patches = ai.djl.nn.convolutional.Conv2d.conv2d(pixels, patchWeight, null,
                         new Shape(config.patchSize(), config.patchSize()), new Shape(0, 0), new Shape(1, 1), 1)
+                .singletonOrThrow()
                 .reshape(images, width, -1)
                 .transpose(0, 2, 1);
         NDArray cls = patches.getManager().zeros(new Shape(images, 1, width), patches.getDataType()).add(classEmbedding);

@@ -19,7 +19,7 @@ public final class Activations {
                 return Activations::quickGelu;
             case "silu":
             case "swish":
-                return ai.djl.nn.Activation::silu;
+                return x -> x.mul(ai.djl.nn.Activation.sigmoid(x));
             default:
                 throw new IllegalArgumentException(
                         "activation '" + name + "' is not supported; supported: gelu, quick_gelu, silu");
