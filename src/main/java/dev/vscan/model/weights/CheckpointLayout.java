@@ -11,9 +11,13 @@ import java.util.stream.Collectors;
  */
 public enum CheckpointLayout {
 
-    /** The layout of the llava-hf hub checkpoints ({@code language_model.model.layers...}). */
+    /**
+     * The layout of the llava-hf hub checkpoints ({@code language_model.model.layers...}). Listed
+     * before {@link #TRANSFORMERS_SAVED}, which also accepts its names: detection keeps the first
+     * layout of those that fit every name.
+     */
     LLAVA_HF(List.of(
-            new Rename("vision_tower.", "model.vision_tower."),
+            new Rename("vision_tower.vision_model.", "model.vision_tower.vision_model."),
             new Rename("multi_modal_projector.", "model.multi_modal_projector."),
             new Rename("language_model.model.", "model.language_model."),
             new Rename("language_model.lm_head.", "lm_head."),
@@ -25,7 +29,18 @@ public enum CheckpointLayout {
             new Rename("model.multi_modal_projector.", "model.multi_modal_projector."),
             new Rename("model.language_model.", "model.language_model."),
             new Rename("lm_head.", "lm_head."),
-            new Rename("model.image_newline", "model.image_newline")));
+            new Rename("model.image_newline", "model.image_newline"))),
+
+    /**
+     * What transformers 5.x {@code save_pretrained} writes for LLaVA: the legacy top-level prefixes,
+     * but the CLIP tower without its {@code vision_model.} level ({@code vision_tower.encoder...}).
+     */
+    TRANSFORMERS_SAVED(List.of(
+            new Rename("vision_tower.", "model.vision_tower.vision_model."),
+            new Rename("multi_modal_projector.", "model.multi_modal_projector."),
+            new Rename("language_model.model.", "model.language_model."),
+            new Rename("language_model.lm_head.", "lm_head."),
+            new Rename("image_newline", "model.image_newline")));
 
     /** Rotary inverse frequencies are recomputed from the config; old checkpoints may still carry them. */
     public static final String IGNORED_SUFFIX = ".rotary_emb.inv_freq";
@@ -64,10 +79,11 @@ public enum CheckpointLayout {
             return best;
         }
         List<String> examples = (relevant.isEmpty() ? List.<String>of() : bestMisfits).stream().limit(5).toList();
-        throw new CheckpointException("cannot tell the checkpoint layout: the tensor names match neither "
-                + LLAVA_HF + " (" + LLAVA_HF.prefixes() + ") nor " + TRANSFORMERS_V5 + " ("
-                + TRANSFORMERS_V5.prefixes() + ")" + (relevant.isEmpty() ? "; there are no tensors"
-                : "; names that fit neither, e.g.: " + String.join(", ", examples)));
+        String known = java.util.Arrays.stream(values()).map(l -> l + " (" + l.prefixes() + ")")
+                .collect(Collectors.joining("; "));
+        throw new CheckpointException("cannot tell the checkpoint layout: the tensor names match none of " + known
+                + (relevant.isEmpty() ? "; there are no tensors"
+                : "; names that fit none, e.g.: " + String.join(", ", examples)));
     }
 
     /** True if {@code stored} starts with one of this layout's prefixes. */

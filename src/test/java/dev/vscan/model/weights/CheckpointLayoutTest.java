@@ -60,7 +60,7 @@ class CheckpointLayoutTest {
         CheckpointException e = assertThrows(CheckpointException.class, () -> CheckpointLayout.detect(
                 Set.of("vision_tower.vision_model.post_layernorm.weight", "model.mm_projector.0.weight")));
         assertTrue(e.getMessage().startsWith("cannot tell the checkpoint layout"), e.getMessage());
-        assertTrue(e.getMessage().endsWith("names that fit neither, e.g.: model.mm_projector.0.weight"), e.getMessage());
+        assertTrue(e.getMessage().endsWith("names that fit none, e.g.: model.mm_projector.0.weight"), e.getMessage());
     }
 
     @Test
