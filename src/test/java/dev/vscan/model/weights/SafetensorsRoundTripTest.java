@@ -64,6 +64,19 @@ class SafetensorsRoundTripTest {
     }
 
     @Test
+    void f16TiesGoToTheEvenNeighbour() throws Exception {
+        Path file = tmp.resolve("ties.safetensors");
+        // Spacing is 2 in [2048, 4096): 2049 sits between 2048 (even) and 2050, 2051 between 2050 and 2052 (even).
+        // Among subnormals (units of 2^-24): 0.5 unit -> 0, 1.5 units -> 2 units.
+        float[] values = {2049f, 2051f, 0x1p-25f, 0x3p-25f};
+        new SafetensorsWriter().add("t", DType.F16, new long[] {4}, values).write(file);
+
+        try (SafetensorsReader reader = SafetensorsReader.open(file)) {
+            assertArrayEquals(new float[] {2048f, 2052f, 0f, 0x1p-23f}, reader.readFloat32("t"));
+        }
+    }
+
+    @Test
     void bf16RoundsToNearestEven() throws Exception {
         Path file = tmp.resolve("bf16.safetensors");
         // 1 + 2^-8 is half an ulp above 1.0 (even) -> 1.0; 1 + 3*2^-8 is the tie between 0x3F81 and 0x3F82 -> 0x3F82.
