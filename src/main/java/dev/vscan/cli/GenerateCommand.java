@@ -11,6 +11,8 @@ import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.generation.TokenListener;
 import dev.vscan.model.image.ImageLimits;
+import dev.vscan.model.image.InvalidImageException;
+import dev.vscan.model.image.PixelValues;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -37,7 +39,8 @@ final class GenerateCommand {
         }
         Path modelDir = Path.of(a.required("model"));
         String prompt = a.required("prompt");
-        List<byte[]> images = readImages(a.all("image"));
+        List<String> imageFiles = a.all("image");
+        List<byte[]> images = readImages(imageFiles);
         SamplingParams sampling = new SamplingParams(a.integer("max-new-tokens", 32), a.decimal("temperature", 0),
                 a.decimal("top-p", 1.0), a.longValue("seed", 0));
         EngineOptions options = EngineOptions.parse(a.string("device", "cpu"));
@@ -45,7 +48,11 @@ final class GenerateCommand {
             throw new UsageException("model directory " + modelDir + " does not exist");
         }
         try (LlavaPipeline pipeline = LlavaPipeline.load(modelDir, options, ImageLimits.defaults())) {
-            GenerationRequest request = pipeline.request(prompt, images, sampling, VisualTokenReducer.NONE,
+            List<PixelValues> pixels = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                pixels.add(preprocess(pipeline, imageFiles.get(i), images.get(i)));
+            }
+            GenerationRequest request = pipeline.requestForPixels(prompt, pixels, sampling, VisualTokenReducer.NONE,
                     SequencePruner.NONE);
             LlavaPipeline.Answer answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0);
             if (a.flag("json")) {
@@ -55,6 +62,15 @@ final class GenerateCommand {
             }
         }
         return Main.OK;
+    }
+
+    /** The decoder's message says what is wrong with an image; only the caller knows which file it was. */
+    private static PixelValues preprocess(LlavaPipeline pipeline, String file, byte[] image) {
+        try {
+            return pipeline.preprocessor().preprocess(image);
+        } catch (InvalidImageException e) {
+            throw new InvalidImageException(e.reason(), "image file " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static List<byte[]> readImages(List<String> files) {

@@ -33,7 +33,7 @@ public final class Main {
     static int run(String[] args, PrintStream out, PrintStream err) {
         try {
             if (args.length == 0) {
-                throw new UsageException("no command given\n" + USAGE);
+                throw new UsageException("no command given; run 'help' for usage");
             }
             switch (args[0]) {
                 case "tiny-checkpoint":
@@ -47,7 +47,7 @@ public final class Main {
                     out.println(USAGE);
                     return OK;
                 default:
-                    throw new UsageException("unknown command '" + args[0] + "'\n" + USAGE);
+                    throw new UsageException("unknown command '" + args[0] + "'; run 'help' for usage");
             }
         } catch (RuntimeException e) {
             // Checkpoint, config, image and tokenizer errors name the file, tensor or limit at fault.

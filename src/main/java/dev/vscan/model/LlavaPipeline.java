@@ -79,7 +79,16 @@ public final class LlavaPipeline implements AutoCloseable {
         for (byte[] image : images) {
             pixels.add(preprocessor.preprocess(image));
         }
-        long[] ids = tokenizer.encode(LlavaPrompt.forImages(images.size(), question));
+        return requestForPixels(question, pixels, sampling, reducer, pruner);
+    }
+
+    /**
+     * Builds a request from images already run through {@link #preprocessor()}: for callers that want
+     * to report which of their images was refused.
+     */
+    public GenerationRequest requestForPixels(String question, List<PixelValues> pixels, SamplingParams sampling,
+            VisualTokenReducer reducer, SequencePruner pruner) {
+        long[] ids = tokenizer.encode(LlavaPrompt.forImages(pixels.size(), question));
         return new GenerationRequest(ids, pixels, sampling, reducer, pruner);
     }
 
