@@ -1,0 +1,62 @@
+package dev.vscan.reduction;
+
+import dev.vscan.model.extension.PruneContext;
+import dev.vscan.model.extension.PruneDecision;
+import dev.vscan.model.extension.SequencePruner;
+
+/**
+ * VScan stage 2: after the first {@code layer} decoder layers of the prefill, keeps the {@code keep}
+ * visual tokens that the last prompt token attends to most, scored with the next layer's input norm
+ * and q/k projections. All images of a prompt are ranked together. Positions are re-numbered
+ * contiguously from that layer on, as in the reference code. Stateless, so one instance may serve
+ * many requests.
+ */
+public final class MiddleLayerPruner implements SequencePruner {
+
+    private final int layer;
+    private final int keep;
+
+    /**
+     * @param layer decoder layers run before pruning (k); must be below the model's layer count,
+     *              which the engine checks when the request runs
+     * @param keep  visual tokens kept over the whole prompt (R2); every token when the prompt has fewer
+     */
+    public MiddleLayerPruner(int layer, int keep) {
+        if (layer < 1) {
+            throw new IllegalArgumentException("stage-2 layer must be at least 1 (decoder layers run before "
+                    + "pruning), got " + layer);
+        }
+        if (keep < 0) {
+            throw new IllegalArgumentException("stage-2 budget R2 must not be negative, got " + keep);
+        }
+        this.layer = layer;
+        this.keep = keep;
+    }
+
+    public int layer() {
+        return layer;
+    }
+
+    public int keep() {
+        return keep;
+    }
+
+    @Override
+    public int[] pruneAfterLayers() {
+        return new int[] {layer};
+    }
+
+    @Override
+    public PruneDecision decide(PruneContext context) {
+        int[] visual = context.visualTokens();
+        // Skip the scoring pass when nothing would be dropped.
+        int[] kept = keep >= visual.length ? visual
+                : VisualTokenRanking.top(context.nextLayerAttention().get(), visual, keep);
+        return new PruneDecision(kept, true);
+    }
+
+    @Override
+    public String toString() {
+        return "MiddleLayerPruner[layer=" + layer + ", keep=" + keep + "]";
+    }
+}
