@@ -4,8 +4,7 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vscan.model.EngineOptions;
 import dev.vscan.model.LlavaPipeline;
-import dev.vscan.model.extension.SequencePruner;
-import dev.vscan.model.extension.VisualTokenReducer;
+import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
@@ -13,6 +12,10 @@ import dev.vscan.model.generation.TokenListener;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.InvalidImageException;
 import dev.vscan.model.image.PixelValues;
+import dev.vscan.reduction.EfficiencyReport;
+import dev.vscan.reduction.ReductionConfig;
+import dev.vscan.reduction.ReductionMethod;
+import dev.vscan.reduction.ReductionPlan;
 import java.io.IOException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
@@ -32,7 +35,8 @@ final class GenerateCommand {
 
     static int run(String[] args, PrintStream out) {
         Arguments a = new Arguments(args, 1,
-                Set.of("model", "image", "prompt", "max-new-tokens", "temperature", "top-p", "seed", "device"),
+                Set.of("model", "image", "prompt", "max-new-tokens", "temperature", "top-p", "seed", "device",
+                        "reduction", "budget", "r1", "r2", "layer", "local-layer", "deep-layer", "windows"),
                 Set.of("json"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
@@ -44,6 +48,7 @@ final class GenerateCommand {
         SamplingParams sampling = new SamplingParams(a.integer("max-new-tokens", 32), a.decimal("temperature", 0),
                 a.decimal("top-p", 1.0), a.longValue("seed", 0));
         EngineOptions options = EngineOptions.parse(a.string("device", "cpu"));
+        ReductionConfig reduction = reduction(a);
         if (!Files.isDirectory(modelDir)) {
             throw new UsageException("model directory " + modelDir + " does not exist");
         }
@@ -52,16 +57,41 @@ final class GenerateCommand {
             for (int i = 0; i < images.size(); i++) {
                 pixels.add(preprocess(pipeline, imageFiles.get(i), images.get(i)));
             }
-            GenerationRequest request = pipeline.requestForPixels(prompt, pixels, sampling, VisualTokenReducer.NONE,
-                    SequencePruner.NONE);
+            ReductionPlan plan = ReductionPlan.of(reduction, pipeline.model().config(), pixels.size());
+            GenerationRequest request = pipeline.requestForPixels(prompt, pixels, sampling, plan.reducer(),
+                    plan.pruner());
             LlavaPipeline.Answer answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0);
             if (a.flag("json")) {
-                out.println(json(answer));
+                LlavaConfig config = pipeline.model().config();
+                EfficiencyReport report = EfficiencyReport.of(answer.output(), config.text(), config.vision(),
+                        pipeline.model().vision().layersRun());
+                out.println(json(answer, reduction.method(), report));
             } else {
                 out.println(answer.text());
             }
         }
         return Main.OK;
+    }
+
+    /** --reduction METHOD with --budget N, or --r1/--r2/--layer, and the scan overrides. */
+    private static ReductionConfig reduction(Arguments a) {
+        ReductionMethod method = ReductionMethod.parse(a.string("reduction", "none"));
+        Integer budget = optionalInt(a, "budget");
+        Integer r1 = optionalInt(a, "r1");
+        Integer r2 = optionalInt(a, "r2");
+        Integer layer = optionalInt(a, "layer");
+        ReductionConfig config = method == ReductionMethod.NONE && budget == null && r1 == null && r2 == null
+                && layer == null ? ReductionConfig.none()
+                : new ReductionConfig(method, budget, r1, r2, layer, null, null, null, null);
+        Integer localLayer = optionalInt(a, "local-layer");
+        Integer deepLayer = optionalInt(a, "deep-layer");
+        Integer windows = optionalInt(a, "windows");
+        return localLayer == null && deepLayer == null && windows == null ? config
+                : config.withScan(localLayer, deepLayer, windows);
+    }
+
+    private static Integer optionalInt(Arguments a, String name) {
+        return a.string(name, null) == null ? null : a.integer(name, 0);
     }
 
     /** The decoder's message says what is wrong with an image; only the caller knows which file it was. */
@@ -90,7 +120,7 @@ final class GenerateCommand {
         return images;
     }
 
-    static String json(LlavaPipeline.Answer answer) {
+    static String json(LlavaPipeline.Answer answer, ReductionMethod method, EfficiencyReport report) {
         GenerationOutput o = answer.output();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("answer", answer.text());
@@ -103,6 +133,8 @@ final class GenerateCommand {
         m.put("prefill_ms", round(o.timings().prefillMillis()));
         m.put("decode_ms", round(o.timings().decodeMillis()));
         m.put("token_ids", o.tokens());
+        m.put("reduction", method.wireName());
+        m.put("efficiency", report.toJson());
         try {
             return new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);
         } catch (IOException e) {

@@ -18,7 +18,9 @@ public final class Main {
             "  tiny-checkpoint DIR [--preset tiny|small] [--seed N]",
             "  convert-checkpoint SRC DST [--layout llava-hf|transformers] [--shards N]",
             "  generate --model DIR --image FILE [--image FILE...] --prompt TEXT [--max-new-tokens N]",
-            "           [--temperature T] [--top-p P] [--seed N] [--device cpu|gpu] [--json]");
+            "           [--temperature T] [--top-p P] [--seed N] [--device cpu|gpu] [--json]",
+            "           [--reduction none|vscan|fastv|pdrop|visionzip|vscan-global|vscan-local|vscan-nomerge]",
+            "           [--budget N | --r1 N --r2 N --layer K] [--local-layer N] [--deep-layer N] [--windows N]");
 
     private Main() {}
 

@@ -1,0 +1,62 @@
+package dev.vscan.reduction;
+
+import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualTokenReducer;
+
+/**
+ * A reduction method made concrete for one request on one model: the resolved budget and the two
+ * objects that plug into the engine. Stage-2 counts cover the whole prompt (R2 per image times the
+ * number of images), since stage 2 ranks all visual tokens of a prompt together.
+ */
+public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenReducer reducer, SequencePruner pruner) {
+
+    public static ReductionPlan none() {
+        return new ReductionPlan(ReductionMethod.NONE, null, VisualTokenReducer.NONE, SequencePruner.NONE);
+    }
+
+    /**
+     * @param images number of images in the request's prompt
+     * @throws IllegalArgumentException when the configuration does not fit the model, naming the value
+     */
+    public static ReductionPlan of(ReductionConfig config, LlavaConfig model, int images) {
+        if (config.method() == ReductionMethod.NONE) {
+            return none();
+        }
+        int tokens = model.vision().numPatches();
+        int llmLayers = model.text().numHiddenLayers();
+        Budget budget = config.resolve(tokens, llmLayers, model.visionLayersToRun());
+        int promptKeep = budget.r2() * Math.max(1, images);
+        return switch (config.method()) {
+            case VSCAN, VSCAN_GLOBAL, VSCAN_LOCAL, VSCAN_NOMERGE -> new ReductionPlan(config.method(), budget,
+                    new VScanReducer(budget.r1(), scanSettings(config, model), config.method() != ReductionMethod.VSCAN_NOMERGE,
+                            scanMode(config.method())),
+                    budget.r2() < budget.r1() ? new MiddleLayerPruner(budget.layer(), promptKeep) : SequencePruner.NONE);
+            case FASTV -> new ReductionPlan(config.method(), budget, VisualTokenReducer.NONE,
+                    new FastVPruner(budget.layer(), promptKeep));
+            case PDROP -> new ReductionPlan(config.method(), budget, VisualTokenReducer.NONE,
+                    new PyramidDropPruner(new int[] {llmLayers / 4, llmLayers / 2, 3 * llmLayers / 4},
+                            budget.pyramidRatio()));
+            case VISIONZIP -> new ReductionPlan(config.method(), budget, VisionZipReducer.forBudget(budget.r1()),
+                    SequencePruner.NONE);
+            case NONE -> none();
+        };
+    }
+
+    static ScanSettings scanSettings(ReductionConfig config, LlavaConfig model) {
+        ScanSettings defaults = ScanSettings.defaults(model.vision().numHiddenLayers());
+        int windows = config.windows() == null ? defaults.windowRows() : config.windows();
+        return new ScanSettings(
+                config.localLayer() == null ? defaults.localLayer() : config.localLayer(),
+                config.deepLayer() == null ? defaults.deepLayer() : config.deepLayer(),
+                windows, config.windows() == null ? defaults.windowCols() : windows, defaults.globalShare());
+    }
+
+    private static ScanMode scanMode(ReductionMethod method) {
+        return switch (method) {
+            case VSCAN_GLOBAL -> ScanMode.GLOBAL_ONLY;
+            case VSCAN_LOCAL -> ScanMode.LOCAL_ONLY;
+            default -> ScanMode.BOTH;
+        };
+    }
+}
