@@ -306,4 +306,62 @@ class MainTest {
         }
         return copy;
     }
+
+    @Test
+    void vscanReportsExactlyR1AfterStageOneAndR2AfterStageTwo() throws IOException {
+        Path model = TestModels.tinyCheckpoint();
+        Result r = run("generate", "--model", model.toString(), "--image", image("one.png", 1).toString(),
+                "--prompt", QUESTION, "--max-new-tokens", "3", "--json",
+                "--reduction", "vscan", "--r1", "24", "--r2", "6", "--layer", "2");
+        assertEquals(0, r.status(), r.err());
+        JsonNode e = r.json().get("efficiency");
+        assertEquals("vscan", r.json().get("reduction").asText());
+        assertEquals(64, e.get("visual_tokens_in").asInt());
+        assertEquals(24, e.get("visual_tokens_after_stage1").asInt());
+        assertEquals(6, e.get("visual_tokens_after_stage2").asInt());
+        assertEquals(24, e.get("kept_patch_indices").get(0).size());
+        assertTrue(e.get("flops_reduced").asLong() < e.get("flops_full").asLong(), r.out());
+        for (String field : List.of("text_tokens", "vision_ms", "reduction_ms", "prefill_ms", "decode_ms")) {
+            assertTrue(e.has(field), "missing efficiency." + field);
+        }
+    }
+
+    @Test
+    void everyReductionMethodRunsAtABudget() throws IOException {
+        Path model = TestModels.tinyCheckpoint();
+        Path image = image("one.png", 1);
+        for (String method : List.of("none", "vscan", "fastv", "pdrop", "visionzip", "vscan-global", "vscan-local",
+                "vscan-nomerge")) {
+            List<String> args = new ArrayList<>(List.of("generate", "--model", model.toString(), "--image",
+                    image.toString(), "--prompt", QUESTION, "--max-new-tokens", "2", "--json", "--reduction", method));
+            if (!method.equals("none")) {
+                args.addAll(List.of("--budget", "40")); // FastV on 4 layers cannot average below 32
+            }
+            Result r = run(args.toArray(String[]::new));
+            assertEquals(0, r.status(), method + ": " + r.err());
+            JsonNode e = r.json().get("efficiency");
+            long full = e.get("flops_full").asLong();
+            long reduced = e.get("flops_reduced").asLong();
+            if (method.equals("none")) {
+                assertEquals(full, reduced);
+            } else {
+                assertTrue(reduced < full, method + ": " + r.out());
+            }
+        }
+    }
+
+    @Test
+    void invalidReductionSettingsAreRefusedWithTheValueAtFault() throws IOException {
+        Path model = TestModels.tinyCheckpoint();
+        String image = image("one.png", 1).toString();
+        String line = badInput(run("generate", "--model", model.toString(), "--image", image, "--prompt", QUESTION,
+                "--reduction", "vscan", "--r1", "8", "--r2", "16", "--layer", "2"));
+        assertTrue(line.contains("r2") && line.contains("r1"), line);
+        line = badInput(run("generate", "--model", model.toString(), "--image", image, "--prompt", QUESTION,
+                "--reduction", "vscan", "--r1", "32", "--r2", "8", "--layer", "9"));
+        assertTrue(line.contains("layer 9"), line);
+        line = badInput(run("generate", "--model", model.toString(), "--image", image, "--prompt", QUESTION,
+                "--reduction", "tome"));
+        assertTrue(line.contains("tome") && line.contains("vscan"), line);
+    }
 }
