@@ -1,0 +1,152 @@
+package dev.vscan.bench;
+
+import dev.vscan.model.EngineOptions;
+import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.TestModels;
+import dev.vscan.model.checkpoint.TinyCheckpointGenerator;
+import dev.vscan.model.checkpoint.TinyCheckpointPreset;
+import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.extension.PruneContext;
+import dev.vscan.model.extension.PruneDecision;
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.generation.GenerationOutput;
+import dev.vscan.model.generation.GenerationRequest;
+import dev.vscan.model.generation.SamplingParams;
+import dev.vscan.model.image.ImageLimits;
+import dev.vscan.reduction.EfficiencyReport;
+import dev.vscan.reduction.ReductionConfig;
+import dev.vscan.reduction.ReductionMethod;
+import dev.vscan.reduction.ReductionPlan;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+import java.util.Locale;
+import java.util.concurrent.atomic.AtomicLong;
+
+/**
+ * Prefill cost of every reduction method side by side, in one run: VScan at the paper's three average
+ * budgets against FastV and PyramidDrop at the same budgets, and no reduction. For each it reports the
+ * measured LLM-prefill speedup next to the analytic FLOPs ratio, and what stage 1 (scans and merging,
+ * net of the projection every method pays) and stage-2 scoring cost. Not a test: run bench/reduction.sh.
+ *
+ * <p>Arguments: {@code [--preset small] [--batches 1,4] [--iterations 5]}
+ */
+public final class ReductionBenchmark {
+
+    private ReductionBenchmark() {}
+
+    private record Row(String method, int budget, int batch, double visionMs, double reductionMs, double prefillMs,
+            double scoringMs, double flopsRatio, int stage1, int stage2) {}
+
+    public static void main(String[] args) throws Exception {
+        System.setProperty("ai.djl.offline", "true");
+        String preset = option(args, "--preset", "small");
+        int[] batches = Arrays.stream(option(args, "--batches", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
+        int iterations = Integer.parseInt(option(args, "--iterations", "5"));
+        Path dir = Path.of("target", "bench", preset + "-seed0");
+        if (!Files.exists(dir.resolve("model.safetensors"))) {
+            TinyCheckpointGenerator.generate(dir, TinyCheckpointPreset.parse(preset), 0);
+        }
+        try (LlavaPipeline pipeline = LlavaPipeline.load(dir, EngineOptions.cpu(), ImageLimits.defaults())) {
+            LlavaConfig config = pipeline.model().config();
+            int tokens = config.vision().numPatches();
+            System.out.printf(Locale.ROOT, "preset %s: %d visual tokens per image, %d decoder layers, %d iterations%n",
+                    preset, tokens, config.text().numHiddenLayers(), iterations);
+            for (int batch : batches) {
+                List<Row> rows = new ArrayList<>();
+                rows.add(measure(pipeline, ReductionConfig.none(), 0, batch, iterations));
+                for (int budget : ReductionConfig.PAPER_BUDGETS) {
+                    for (ReductionMethod m : List.of(ReductionMethod.VSCAN, ReductionMethod.FASTV, ReductionMethod.PDROP)) {
+                        try {
+                            rows.add(measure(pipeline, ReductionConfig.paperPreset(m, budget), budget, batch, iterations));
+                        } catch (IllegalArgumentException e) {
+                            System.out.printf(Locale.ROOT, "skipped %s at %d: %s%n", m.wireName(), budget, e.getMessage());
+                        }
+                    }
+                }
+                print(rows);
+            }
+        }
+    }
+
+    private static Row measure(LlavaPipeline pipeline, ReductionConfig reduction, int budget, int batch,
+            int iterations) {
+        int size = pipeline.model().config().vision().imageSize();
+        ReductionPlan plan = ReductionPlan.of(reduction, pipeline.model().config(), 1);
+        AtomicLong scoringNanos = new AtomicLong();
+        SequencePruner timed = new SequencePruner() {
+            @Override
+            public int[] pruneAfterLayers() {
+                return plan.pruner().pruneAfterLayers();
+            }
+
+            @Override
+            public PruneDecision decide(PruneContext context) {
+                long t0 = System.nanoTime();
+                PruneDecision d = plan.pruner().decide(context);
+                scoringNanos.addAndGet(System.nanoTime() - t0);
+                return d;
+            }
+        };
+        List<GenerationRequest> requests = new ArrayList<>();
+        for (int r = 0; r < batch; r++) {
+            requests.add(pipeline.request("what colour is the big circle on the left ?",
+                    List.of(TestModels.png(100 + r, size, size)), SamplingParams.greedy(1), plan.reducer(), timed));
+        }
+        pipeline.generator().generate(requests);
+        double[] vision = new double[iterations];
+        double[] reductionMs = new double[iterations];
+        double[] prefill = new double[iterations];
+        double[] scoring = new double[iterations];
+        GenerationOutput sample = null;
+        for (int i = 0; i < iterations; i++) {
+            scoringNanos.set(0);
+            sample = pipeline.generator().generate(requests).get(0);
+            vision[i] = sample.timings().visionMillis();
+            reductionMs[i] = sample.timings().reductionMillis();
+            prefill[i] = sample.timings().prefillMillis();
+            scoring[i] = scoringNanos.get() / 1e6;
+        }
+        LlavaConfig c = pipeline.model().config();
+        EfficiencyReport report = EfficiencyReport.of(sample, c.text(), c.vision(), pipeline.model().vision().layersRun());
+        return new Row(reduction.method().wireName(), budget, batch, median(vision), median(reductionMs),
+                median(prefill), median(scoring), report.flopsRatio(), sample.visualTokensAfterStage1(),
+                sample.visualTokensAfterStage2());
+    }
+
+    private static void print(List<Row> rows) {
+        Row base = rows.get(0);
+        System.out.println();
+        System.out.println("| batch | method | budget | visual tokens after stage 1 / 2 | vision ms | stage-1 ms (net) "
+                + "| stage-1 share of vision | LLM prefill ms | stage-2 scoring ms | speedup | FLOPs ratio (full/reduced) "
+                + "| speedup / FLOPs ratio |");
+        System.out.println("|---|---|---|---|---|---|---|---|---|---|---|---|");
+        for (Row r : rows) {
+            double stage1 = Math.max(0, r.reductionMs() - base.reductionMs());
+            double speedup = base.prefillMs() / r.prefillMs();
+            double flopsGain = 1 / r.flopsRatio();
+            System.out.printf(Locale.ROOT, "| %d | %s | %s | %d / %d | %.1f | %.2f | %.1f%% | %.1f | %.2f | %.2fx | %.2fx | %.2f |%n",
+                    r.batch(), r.method(), r.budget() == 0 ? "-" : String.valueOf(r.budget()), r.stage1(), r.stage2(),
+                    r.visionMs(), stage1, 100 * stage1 / r.visionMs(), r.prefillMs(), r.scoringMs(), speedup, flopsGain,
+                    speedup / flopsGain);
+        }
+    }
+
+    private static double median(double[] values) {
+        double[] sorted = values.clone();
+        Arrays.sort(sorted);
+        int n = sorted.length;
+        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
+    }
+
+    private static String option(String[] args, String name, String fallback) {
+        for (int i = 0; i + 1 < args.length; i++) {
+            if (args[i].equals(name)) {
+                return args[i + 1];
+            }
+        }
+        return fallback;
+    }
+}
