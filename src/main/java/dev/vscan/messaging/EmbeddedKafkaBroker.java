@@ -109,8 +109,13 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         return bootstrapServers;
     }
 
-    /** Creates the topics that do not exist yet, with the given partition counts. */
+    /** Creates the topics that do not exist yet on this broker. */
     public void createTopics(Map<String, Integer> partitions) {
+        createTopics(bootstrapServers, partitions);
+    }
+
+    /** Creates the topics that do not exist yet on any cluster, with the given partition counts. */
+    public static void createTopics(String bootstrapServers, Map<String, Integer> partitions) {
         Properties props = new Properties();
         props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
         try (Admin admin = Admin.create(props)) {

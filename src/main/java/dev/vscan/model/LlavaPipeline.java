@@ -49,7 +49,8 @@ public final class LlavaPipeline implements AutoCloseable {
         }
     }
 
-    static ImageProcessingSpec imageSpec(Path dir) {
+    /** The image processing a checkpoint asks for in its preprocessor_config.json. */
+    public static ImageProcessingSpec imageSpec(Path dir) {
         PreprocessorConfig p = ConfigLoader.loadPreprocessor(dir);
         return new ImageProcessingSpec(p.shortestEdge(), p.cropHeight(), p.cropWidth(), p.doResize(),
                 p.doCenterCrop(), p.doRescale(), p.rescaleFactor(), p.doNormalize(), p.imageMean(), p.imageStd(),

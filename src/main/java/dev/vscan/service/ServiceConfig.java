@@ -1,0 +1,143 @@
+package dev.vscan.service;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.Optional;
+
+/** Everything under {@code vscan.} in application.properties, with the defaults of a one-machine start. */
+@ConfigMapping(prefix = "vscan")
+public interface ServiceConfig {
+
+    /** Where the embedded broker and the built-in model keep their files; survives restarts. */
+    @WithDefault("data")
+    Path dataDir();
+
+    /** all (one machine), ingest (HTTP only, no model) or worker (consume and infer). */
+    @WithDefault("all")
+    Role role();
+
+    Model model();
+
+    Kafka kafka();
+
+    Topics topics();
+
+    Batch batch();
+
+    Limits limits();
+
+    Fetch fetch();
+
+    Dedup dedup();
+
+    enum Role {
+        all, ingest, worker;
+
+        public boolean runsModel() {
+            return this != ingest;
+        }
+
+        public boolean servesHttp() {
+            return this != worker;
+        }
+    }
+
+    interface Model {
+        /** A Hugging Face LLaVA directory; absent means the built-in model in the data directory. */
+        Optional<Path> path();
+
+        /** Shown in results and telemetry; defaults to the model directory's name. */
+        Optional<String> id();
+
+        /** cpu, gpu or gpu:N. */
+        @WithDefault("cpu")
+        String device();
+
+        /** Workers, each with its own model replica. */
+        @WithDefault("1")
+        int workers();
+
+        @WithDefault("32")
+        int defaultMaxNewTokens();
+    }
+
+    interface Kafka {
+        /** Start an in-process broker; by default only when kafka.bootstrap.servers is not configured. */
+        Optional<Boolean> embedded();
+
+        @WithDefault("9092")
+        int embeddedPort();
+    }
+
+    interface Topics {
+        @WithDefault("vscan.requests")
+        String requests();
+
+        @WithDefault("vscan.results")
+        String results();
+
+        @WithDefault("vscan.telemetry")
+        String telemetry();
+
+        @WithDefault("vscan.dlq")
+        String dlq();
+
+        @WithDefault("4")
+        int partitions();
+    }
+
+    interface Batch {
+        @WithDefault("8")
+        int maxSize();
+
+        @WithDefault("20ms")
+        Duration maxDelay();
+
+        @WithDefault("8192")
+        int maxVisualTokens();
+
+        /** Requests held between the consumer and the workers; consumption pauses when it is full. */
+        @WithDefault("64")
+        int queueCapacity();
+    }
+
+    interface Limits {
+        @WithDefault("8")
+        int maxImages();
+
+        @WithDefault("20971520")
+        long maxImageBytes();
+
+        @WithDefault("40000000")
+        long maxImagePixels();
+
+        @WithDefault("8192")
+        int maxPromptChars();
+
+        @WithDefault("1024")
+        int maxNewTokens();
+    }
+
+    interface Fetch {
+        /** Allow image URLs that resolve to loopback, private or link-local addresses. */
+        @WithDefault("false")
+        boolean allowPrivateAddresses();
+
+        @WithDefault("5s")
+        Duration timeout();
+
+        @WithDefault("3")
+        int maxRedirects();
+    }
+
+    interface Dedup {
+        /** Request ids seen within this window are answered once. */
+        @WithDefault("10m")
+        Duration window();
+
+        @WithDefault("100000")
+        int maxEntries();
+    }
+}
