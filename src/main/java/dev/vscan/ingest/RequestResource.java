@@ -109,7 +109,7 @@ public class RequestResource {
             @Parameter(description = "Request id when the body has none") @RestHeader("X-Request-Id") String requestId,
             @Parameter(description = "Epoch milliseconds after which the request is answered expired")
             @RestHeader("X-Deadline") String deadline,
-            @Parameter(description = "Higher is served first") @RestHeader("X-Priority") String priority) {
+            @Parameter(description = "Higher is served first; passed on as x-priority") @RestHeader("X-Priority") String priority) {
         return submit(RequestHeaders.routing(deadline, priority), () -> {
             RequestParser.ParsedRequest parsed = validator.validate(body, requestId);
             return new Submission(parsed.id(), RequestBodies.withId(body, parsed.id()));
