@@ -31,6 +31,18 @@ public final class LlavaPrompt {
     }
 
     /**
+     * The same template around a prompt that already holds its {@code <image>} placeholders where the user
+     * wants the images: {@code "USER: " + prompt + " ASSISTANT:"}. For {@code "<image>\n" * n + question} this
+     * equals {@link #forImages forImages(n, question)}.
+     */
+    public static String forPrompt(String promptWithPlaceholders) {
+        if (promptWithPlaceholders == null) {
+            throw new IllegalArgumentException("prompt must not be null (use \"\" for none)");
+        }
+        return "USER: " + promptWithPlaceholders + " ASSISTANT:";
+    }
+
+    /**
      * Replaces the i-th occurrence of {@code imageTokenId} by {@code featuresPerImage[i]} copies of it, so
      * that the sequence has one position per image feature.
      *
