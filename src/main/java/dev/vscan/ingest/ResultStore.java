@@ -58,8 +58,8 @@ public class ResultStore {
         }
         CompletableFuture<InferenceResult> waiter = cache.await(id);
         return Uni.createFrom().completionStage(waiter)
-                .ifNoItem().after(wait).recoverWithNull()
-                .map(Optional::ofNullable)
+                .map(Optional::of)
+                .ifNoItem().after(wait).recoverWithItem(Optional.empty())
                 .onTermination().invoke(() -> cache.cancel(id, waiter));
     }
 }

@@ -1,6 +1,7 @@
 package dev.vscan.ingest;
 
 import dev.vscan.service.ServiceConfig;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -16,6 +17,7 @@ import org.eclipse.microprofile.health.Readiness;
 public class ResultStreamReadiness implements HealthCheck {
 
     @Inject
+    @Identifier(ResultPartitions.NAME)
     ResultPartitions partitions;
 
     @Inject
