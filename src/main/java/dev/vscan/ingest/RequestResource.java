@@ -3,7 +3,6 @@ package dev.vscan.ingest;
 import dev.vscan.ingest.RequestHeaders.Routing;
 import dev.vscan.messaging.InferenceRequest;
 import dev.vscan.messaging.InferenceResult;
-import dev.vscan.messaging.InvalidRequestException;
 import dev.vscan.messaging.MessageJson;
 import dev.vscan.messaging.RequestLimits;
 import dev.vscan.messaging.RequestParser;
@@ -111,6 +110,7 @@ public class RequestResource {
             @RestHeader("X-Deadline") String deadline,
             @Parameter(description = "Higher is served first; passed on as x-priority") @RestHeader("X-Priority") String priority) {
         return submit(RequestHeaders.routing(deadline, priority), () -> {
+            checkRecordSize(body);
             RequestParser.ParsedRequest parsed = validator.validate(body, requestId);
             return new Submission(parsed.id(), RequestBodies.withId(body, parsed.id()));
         });
@@ -138,6 +138,7 @@ public class RequestResource {
             @RestHeader("X-Priority") String priority) {
         return submit(RequestHeaders.routing(deadline, priority), () -> {
             byte[] body = RequestBodies.fromForm(id, prompt, readAll(images), options);
+            checkRecordSize(body);
             RequestParser.ParsedRequest parsed = validator.validate(body, requestId);
             return new Submission(parsed.id(), RequestBodies.withId(body, parsed.id()));
         });
@@ -180,18 +181,21 @@ public class RequestResource {
         }
         // Decoding images is CPU work: keep it off the event loop.
         return Uni.createFrom().item(prepare).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())
-                .flatMap(s -> {
-                    if (s.body().length + RECORD_OVERHEAD_BYTES > maxRecordBytes) {
-                        throw ProblemException.tooLarge(s.id(), s.body().length, maxRecordBytes - RECORD_OVERHEAD_BYTES);
-                    }
-                    return Uni.createFrom().completionStage(
-                            () -> producer.send(s.id(), s.body(), routing.deadlineEpochMs(), routing.priority()))
-                            .replaceWith(s.id());
-                })
+                .flatMap(s -> Uni.createFrom().completionStage(
+                        () -> producer.send(s.id(), s.body(), routing.deadlineEpochMs(), routing.priority()))
+                        .replaceWith(s.id()))
                 .map(acceptedId -> Response.accepted(MessageJson.write(new Accepted(acceptedId, "accepted")))
                         .type(MediaType.APPLICATION_JSON_TYPE)
                         .location(UriBuilder.fromPath("/v1/requests/{id}").build(acceptedId))
                         .build());
+    }
+
+    /** Before any decoding: a body the request topic cannot take is refused at the cheapest point. */
+    private void checkRecordSize(byte[] body) {
+        long limit = maxRecordBytes - RECORD_OVERHEAD_BYTES;
+        if (body.length > limit) {
+            throw ProblemException.tooLarge(null, body.length, limit);
+        }
     }
 
     private static List<byte[]> readAll(List<FileUpload> uploads) {

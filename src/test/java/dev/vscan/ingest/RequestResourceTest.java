@@ -160,6 +160,19 @@ class RequestResourceTest {
     }
 
     @Test
+    void aBodyLargerThanTheRequestTopicTakesIsTooLarge() {
+        // 17 MiB of base64: under the HTTP body limit (64 MiB), over the 16 MiB record limit.
+        String data = "A".repeat(17 * 1024 * 1024);
+        given().contentType("application/json")
+                .body("{\"images\":[{\"data\":\"" + data + "\"}],\"prompt\":\"hi\"}")
+                .post("/v1/requests").then()
+                .statusCode(413)
+                .contentType(PROBLEM)
+                .body("code", equalTo("payload_too_large"))
+                .body("detail", containsString("16773120 bytes"));
+    }
+
+    @Test
     void anUnknownIdIsNotFound() {
         given().get("/v1/requests/never-sent-" + UUID.randomUUID()).then()
                 .statusCode(404)
