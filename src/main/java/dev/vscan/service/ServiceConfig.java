@@ -32,6 +32,8 @@ public interface ServiceConfig {
 
     Dedup dedup();
 
+    Ingest ingest();
+
     enum Role {
         all, ingest, worker;
 
@@ -139,5 +141,15 @@ public interface ServiceConfig {
 
         @WithDefault("100000")
         int maxEntries();
+    }
+
+    interface Ingest {
+        /** Results the HTTP ingest keeps for GET /v1/requests/{id}; the least recently used go first. */
+        @WithDefault("100000")
+        int maxResults();
+
+        /** How long a result stays readable over HTTP after it arrived. */
+        @WithDefault("1h")
+        Duration resultRetention();
     }
 }
