@@ -31,7 +31,7 @@ import org.junit.jupiter.api.Test;
 class KafkaFlowTest {
 
     private static String bootstrap() {
-        return KafkaBrokerResource.broker().bootstrapServers();
+        return KafkaBrokerResource.bootstrapServers();
     }
 
     static Map<String, Object> request(String id, int images, String prompt, Map<String, Object> options) {

@@ -48,7 +48,7 @@ class RestartTest {
     public static class ProduceWhileStopped implements QuarkusTestResourceLifecycleManager {
         @Override
         public Map<String, String> start() {
-            String bootstrap = KafkaBrokerResource.broker().bootstrapServers();
+            String bootstrap = KafkaBrokerResource.bootstrapServers();
             dev.vscan.messaging.EmbeddedKafkaBroker.createTopics(bootstrap,
                     Map.of("vscan.requests", 4, "vscan.results", 4, "vscan.telemetry", 4, "vscan.dlq", 4));
             for (int i = 0; i < 5; i++) {
@@ -67,7 +67,7 @@ class RestartTest {
 
     @Test
     void requestsProducedWhileStoppedAreAnsweredOnceAndNothingIsAnsweredTwice() {
-        String bootstrap = KafkaBrokerResource.broker().bootstrapServers();
+        String bootstrap = KafkaBrokerResource.bootstrapServers();
         try (KafkaConsumer<String, byte[]> results = KafkaClients.consumer(bootstrap, "vscan.results")) {
             Map<String, List<JsonNode>> answers = KafkaClients.collect(results, producedWhileStopped,
                     s -> s.keySet().containsAll(producedWhileStopped), Duration.ofSeconds(120));
