@@ -4,6 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
+import dev.vscan.messaging.InferenceResult;
+import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.time.Duration;
@@ -16,17 +18,43 @@ import java.util.function.Supplier;
 @ApplicationScoped
 public class ServiceMetrics {
 
+    /** Buckets for ratios in [0, 1]; the default histogram buckets start at 1. */
+    private static final double[] RATIO_BUCKETS = {0.05, 0.1, 0.15, 0.2, 0.25, 0.33, 0.5, 0.75, 1.0};
+
     @Inject
     MeterRegistry registry;
 
+    /** Every series the dashboard queries exists from the start, at zero, not after its first event. */
+    @PostConstruct
+    void registerEagerly() {
+        for (InferenceResult.Status status : InferenceResult.Status.values()) {
+            requests(status.name());
+        }
+        duplicates();
+        flopsFull();
+    }
+
+    private Counter requests(String status) {
+        return Counter.builder("vscan.requests").description("Requests answered, by result status")
+                .tag("status", status).register(registry);
+    }
+
+    private Counter duplicates() {
+        return Counter.builder("vscan.requests.duplicates")
+                .description("Records skipped because their id was already seen").register(registry);
+    }
+
+    private Counter flopsFull() {
+        return Counter.builder("vscan.flops.full").description("Analytic LLM prefill FLOPs without reduction")
+                .register(registry);
+    }
+
     public void requestAnswered(String status) {
-        Counter.builder("vscan.requests").description("Requests answered, by result status")
-                .tag("status", status).register(registry).increment();
+        requests(status).increment();
     }
 
     public void duplicateSkipped() {
-        Counter.builder("vscan.requests.duplicates").description("Records skipped because their id was already seen")
-                .register(registry).increment();
+        duplicates().increment();
     }
 
     public void queueDepth(Supplier<Number> depth) {
@@ -52,11 +80,10 @@ public class ServiceMetrics {
         if (visualIn > 0) {
             DistributionSummary.builder("vscan.visual.tokens.kept.ratio")
                     .description("Visual tokens reaching the last decoder layer over those the vision tower produced")
-                    .tag("reduction", method).publishPercentileHistogram().register(registry)
+                    .tag("reduction", method).serviceLevelObjectives(RATIO_BUCKETS).register(registry)
                     .record((double) visualKept / visualIn);
         }
-        Counter.builder("vscan.flops.full").description("Analytic LLM prefill FLOPs without reduction")
-                .register(registry).increment(flopsFull);
+        flopsFull().increment(flopsFull);
         Counter.builder("vscan.flops.saved").description("Analytic LLM prefill FLOPs saved by token reduction")
                 .tag("reduction", method).register(registry).increment(Math.max(0, flopsFull - flopsReduced));
     }

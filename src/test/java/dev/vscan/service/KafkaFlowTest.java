@@ -153,4 +153,21 @@ class KafkaFlowTest {
             assertEquals("expired", r.get("status").asText(), r.toString());
         }
     }
+
+    @Test
+    void everyMetricTheDashboardQueriesIsExported() throws Exception {
+        aRequestGetsAResultAndTelemetry();
+        JsonNode dashboard = new com.fasterxml.jackson.databind.ObjectMapper().readTree(
+                java.nio.file.Path.of("tools/observability/grafana/dashboards/vscan-serve.json").toFile());
+        String metrics = io.restassured.RestAssured.get("/q/metrics").then().statusCode(200).extract().asString();
+        List<String> missing = new ArrayList<>();
+        for (JsonNode name : dashboard.get("vscanQueriedMetrics")) {
+            java.util.regex.Pattern series = java.util.regex.Pattern.compile("(?m)^" + name.asText() + "[{ ]");
+            if (!series.matcher(metrics).find()) {
+                missing.add(name.asText());
+            }
+        }
+        assertEquals(List.of(), missing, "dashboard metrics that /q/metrics does not export");
+        assertTrue(dashboard.get("vscanQueriedMetrics").size() >= 10);
+    }
 }
