@@ -4,7 +4,6 @@ import dev.vscan.messaging.InferenceResult;
 import dev.vscan.messaging.InferenceResult.Status;
 import dev.vscan.messaging.ResultPublisher;
 import dev.vscan.messaging.TelemetryEvent;
-import dev.vscan.model.LlavaPipeline;
 import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
@@ -27,15 +26,15 @@ final class BatchRunner implements BatchHandler<InferenceJob> {
 
     private static final Logger LOG = Logger.getLogger(BatchRunner.class);
 
-    private final LlavaPipeline pipeline;
+    private final BatchEngine engine;
     private final String workerId;
     private final String modelId;
     private final ResultPublisher publisher;
     private final ServiceMetrics metrics;
 
-    BatchRunner(LlavaPipeline pipeline, String workerId, String modelId, ResultPublisher publisher,
+    BatchRunner(BatchEngine engine, String workerId, String modelId, ResultPublisher publisher,
             ServiceMetrics metrics) {
-        this.pipeline = pipeline;
+        this.engine = engine;
         this.workerId = workerId;
         this.modelId = modelId;
         this.publisher = publisher;
@@ -62,9 +61,9 @@ final class BatchRunner implements BatchHandler<InferenceJob> {
             return;
         }
         List<GenerationRequest> requests = live.stream().map(InferenceJob::request).toList();
-        List<GenerationOutput> outputs;
+        List<BatchEngine.Answer> answers;
         try {
-            outputs = pipeline.generator().generate(requests);
+            answers = engine.run(requests);
         } catch (RuntimeException e) {
             LOG.errorf(e, "engine failed on a batch of %d", live.size());
             for (InferenceJob job : live) {
@@ -74,15 +73,14 @@ final class BatchRunner implements BatchHandler<InferenceJob> {
             return;
         }
         metrics.batch(live.size());
-        LlavaConfig config = pipeline.model().config();
+        LlavaConfig config = engine.config();
         for (int i = 0; i < live.size(); i++) {
             InferenceJob job = live.get(i);
-            GenerationOutput out = outputs.get(i);
+            GenerationOutput out = answers.get(i).output();
             double queueMs = (startNanos - job.receivedNanos()) / 1e6;
             double totalMs = (System.nanoTime() - job.receivedNanos()) / 1e6;
-            EfficiencyReport report = EfficiencyReport.of(out, config.text(), config.vision(),
-                    pipeline.model().vision().layersRun());
-            InferenceResult result = new InferenceResult(job.id(), Status.ok, pipeline.tokenizer().decode(out.tokens()),
+            EfficiencyReport report = EfficiencyReport.of(out, config.text(), config.vision(), engine.visionLayersRun());
+            InferenceResult result = new InferenceResult(job.id(), Status.ok, answers.get(i).text(),
                     null, new InferenceResult.TokenCounts(out.promptTokens(), out.textTokens(),
                             out.visualTokensAfterStage1(), out.tokens().length),
                     new InferenceResult.Timings(queueMs, out.timings().visionMillis(), out.timings().prefillMillis(),
@@ -95,7 +93,7 @@ final class BatchRunner implements BatchHandler<InferenceJob> {
             publishAndAck(job, publisher.result(result).thenCombine(publisher.telemetry(telemetry), (a, b) -> null),
                     Status.ok);
         }
-        GenerationOutput first = outputs.get(0);
+        GenerationOutput first = answers.get(0).output();
         metrics.phase("vision", first.timings().visionMillis());
         metrics.phase("reduction", first.timings().reductionMillis());
         metrics.phase("prefill", first.timings().prefillMillis());

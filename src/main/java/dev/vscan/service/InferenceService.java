@@ -1,7 +1,6 @@
 package dev.vscan.service;
 
 import dev.vscan.messaging.ResultPublisher;
-import dev.vscan.model.LlavaPipeline;
 import dev.vscan.scheduling.BatchPolicy;
 import dev.vscan.scheduling.QueuedRequest;
 import dev.vscan.scheduling.RequestBatcher;
@@ -41,7 +40,7 @@ public class InferenceService {
 
     private RequestBatcher<InferenceJob> batcher;
     private WorkerPool<InferenceJob> pool;
-    private final List<LlavaPipeline> replicas = new ArrayList<>();
+    private final List<BatchEngine> replicas = new ArrayList<>();
     private volatile boolean ready;
     private volatile Throwable loadFailure;
 
@@ -61,7 +60,9 @@ public class InferenceService {
         try {
             int workers = config.model().workers();
             for (int i = 0; i < workers; i++) {
-                replicas.add(models.loadReplica(i));
+                replicas.add(config.model().engine() == ServiceConfig.Engine.echo
+                        ? new EchoEngine(dev.vscan.model.config.ConfigLoader.loadModel(models.modelDirectory()))
+                        : new PipelineEngine(models.loadReplica(i)));
             }
             pool = new WorkerPool<>(batcher, workers,
                     i -> new BatchRunner(replicas.get(i), "worker-" + i, models.modelId(), publisher, metrics));
@@ -103,6 +104,6 @@ public class InferenceService {
         } else if (batcher != null) {
             batcher.close();
         }
-        replicas.forEach(LlavaPipeline::close);
+        replicas.forEach(BatchEngine::close);
     }
 }

@@ -63,6 +63,17 @@ public interface ServiceConfig {
 
         @WithDefault("32")
         int defaultMaxNewTokens();
+
+        /**
+         * llava runs the model; echo answers every request without running it (empty answer, no
+         * FLOPs), to measure what the service itself costs per request.
+         */
+        @WithDefault("llava")
+        Engine engine();
+    }
+
+    enum Engine {
+        llava, echo
     }
 
     interface Kafka {
@@ -94,7 +105,8 @@ public interface ServiceConfig {
         @WithDefault("8")
         int maxSize();
 
-        @WithDefault("20ms")
+        /** How long a lone request waits for company; it bounds the latency batching adds. */
+        @WithDefault("5ms")
         Duration maxDelay();
 
         @WithDefault("8192")

@@ -1,0 +1,63 @@
+package dev.vscan.service;
+
+import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.generation.FinishReason;
+import dev.vscan.model.generation.GenerationOutput;
+import dev.vscan.model.generation.GenerationRequest;
+import dev.vscan.model.generation.PhaseTimings;
+import java.util.ArrayList;
+import java.util.Arrays;
+import java.util.List;
+
+/**
+ * Answers without running the model: an empty answer whose token accounting is that of a
+ * request with every visual token kept. With it, a benchmark sees only what the service itself
+ * costs per request (Kafka, parsing, images, batching); results say so through their empty answer.
+ */
+final class EchoEngine implements BatchEngine {
+
+    private final LlavaConfig config;
+
+    EchoEngine(LlavaConfig config) {
+        this.config = config;
+    }
+
+    @Override
+    public List<Answer> run(List<GenerationRequest> requests) {
+        int patches = config.vision().numPatches();
+        int layers = config.text().numHiddenLayers();
+        List<Answer> answers = new ArrayList<>();
+        for (GenerationRequest r : requests) {
+            int images = r.images().size();
+            int text = r.promptIds().length - images;
+            int[] perImage = new int[images];
+            Arrays.fill(perImage, patches);
+            int[] tokensPerLayer = new int[layers];
+            Arrays.fill(tokensPerLayer, text + patches * images);
+            int[] visualPerLayer = new int[layers];
+            Arrays.fill(visualPerLayer, patches * images);
+            List<int[]> kept = new ArrayList<>();
+            for (int i = 0; i < images; i++) {
+                kept.add(new int[0]);
+            }
+            GenerationOutput out = new GenerationOutput(new long[0], FinishReason.LENGTH, text, perImage,
+                    perImage.clone(), tokensPerLayer, visualPerLayer, kept, new PhaseTimings(0, 0, 0, 0),
+                    requests.size());
+            answers.add(new Answer("", out));
+        }
+        return answers;
+    }
+
+    @Override
+    public LlavaConfig config() {
+        return config;
+    }
+
+    @Override
+    public int visionLayersRun() {
+        return config.visionLayersToRun();
+    }
+
+    @Override
+    public void close() {}
+}
