@@ -5,6 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
+import dev.vscan.messaging.MessageSchema;
+import dev.vscan.messaging.SchemaValidator;
 import dev.vscan.model.TestModels;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;
@@ -63,11 +65,13 @@ class KafkaFlowTest {
                 KafkaConsumer<String, byte[]> telemetry = KafkaClients.consumer(bootstrap(), "vscan.telemetry")) {
             JsonNode result = KafkaClients.collect(results, Set.of(id), s -> s.containsKey(id), Duration.ofSeconds(60))
                     .get(id).get(0);
+            assertConforms(MessageSchema.INFERENCE_RESULT, result);
             assertEquals("ok", result.get("status").asText(), result.toString());
             assertTrue(result.get("answer").isTextual());
             assertEquals(32, result.get("tokens").get("visual").asInt(), result.toString());
             JsonNode event = KafkaClients.collect(telemetry, Set.of(id), s -> s.containsKey(id), Duration.ofSeconds(30))
                     .get(id).get(0);
+            assertConforms(MessageSchema.TELEMETRY_EVENT, event);
             assertEquals("vscan", event.get("reduction").asText());
             assertEquals(32, event.get("efficiency").get("visual_tokens_after_stage1").asInt(), event.toString());
             assertEquals(8, event.get("efficiency").get("visual_tokens_after_stage2").asInt(), event.toString());
@@ -126,16 +130,23 @@ class KafkaFlowTest {
             for (String id : bad.keySet()) {
                 assertTrue(dead.containsKey(id), "no dead letter for " + id + ": " + dead.keySet());
                 JsonNode d = dead.get(id).get(0);
+                assertConforms(MessageSchema.DEAD_LETTER_RECORD, d);
                 assertEquals(codes.get(id), d.get("code").asText(), d.toString());
                 assertFalse(d.get("reason").asText().isBlank());
                 assertTrue(d.has("payload") || d.has("payload_base64"), d.toString());
                 JsonNode r = answers.get(id).get(0);
+                assertConforms(MessageSchema.INFERENCE_RESULT, r);
                 assertEquals("invalid", r.get("status").asText(), r.toString());
                 assertEquals(codes.get(id), r.get("error").get("code").asText());
             }
         }
         // And the service still answers.
         aRequestGetsAResultAndTelemetry();
+    }
+
+    /** Records the service really produced must match the published schemas. */
+    private static void assertConforms(MessageSchema schema, JsonNode record) {
+        assertEquals(List.of(), SchemaValidator.of(schema).validate(record), schema + ": " + record);
     }
 
     private static void put(Map<String, byte[]> bad, Map<String, String> codes, String id, byte[] value, String code) {
