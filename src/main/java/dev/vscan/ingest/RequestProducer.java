@@ -1,16 +1,13 @@
 package dev.vscan.ingest;
 
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
+import dev.vscan.messaging.AcknowledgedSend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
@@ -40,19 +37,7 @@ public class RequestProducer {
         if (priority != null) {
             headers.add("x-priority", utf8(priority.toString()));
         }
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(id).withHeaders(headers).build();
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        requests.send(Message.of(body, Metadata.of(metadata),
-                () -> {
-                    stored.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    stored.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return stored;
+        return AcknowledgedSend.send(requests, id, body, headers);
     }
 
     private static byte[] utf8(String text) {

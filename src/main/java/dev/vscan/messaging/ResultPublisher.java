@@ -1,17 +1,13 @@
 package dev.vscan.messaging;
 
-import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
-import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
-import org.eclipse.microprofile.reactive.messaging.Message;
-import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
@@ -60,19 +56,7 @@ public class ResultPublisher {
             headers.add("x-request-id", key.getBytes(StandardCharsets.UTF_8));
         }
         headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
-        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
-                .withKey(key).withHeaders(headers).build();
-        CompletableFuture<Void> stored = new CompletableFuture<>();
-        emitter.send(Message.of(value, Metadata.of(metadata),
-                () -> {
-                    stored.complete(null);
-                    return CompletableFuture.completedFuture(null);
-                },
-                failure -> {
-                    stored.completeExceptionally(failure);
-                    return CompletableFuture.completedFuture(null);
-                }));
-        return stored;
+        return AcknowledgedSend.send(emitter, key, value, headers);
     }
 
     /** Text view of Kafka headers, for dead letters. */

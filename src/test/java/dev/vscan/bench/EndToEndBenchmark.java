@@ -42,12 +42,12 @@ public final class EndToEndBenchmark {
     private EndToEndBenchmark() {}
 
     public static void main(String[] args) throws Exception {
-        String bootstrap = option(args, "--bootstrap", "127.0.0.1:9092");
-        String label = option(args, "--label", "");
-        int paced = Integer.parseInt(option(args, "--paced", "200"));
-        int rate = Integer.parseInt(option(args, "--rate", "20"));
-        int burst = Integer.parseInt(option(args, "--burst", "2000"));
-        int warmup = Integer.parseInt(option(args, "--warmup", "500"));
+        String bootstrap = BenchOptions.option(args, "--bootstrap", "127.0.0.1:9092");
+        String label = BenchOptions.option(args, "--label", "");
+        int paced = Integer.parseInt(BenchOptions.option(args, "--paced", "200"));
+        int rate = Integer.parseInt(BenchOptions.option(args, "--rate", "20"));
+        int burst = Integer.parseInt(BenchOptions.option(args, "--burst", "2000"));
+        int warmup = Integer.parseInt(BenchOptions.option(args, "--warmup", "500"));
         byte[] image = TestModels.png(11, 112, 112);
         String data = Base64.getEncoder().encodeToString(image);
 
@@ -177,14 +177,5 @@ public final class EndToEndBenchmark {
         consumer.seekToEnd(partitions);
         partitions.forEach(consumer::position);
         return consumer;
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }

@@ -31,11 +31,11 @@ public final class EngineBenchmark {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
-        String preset = option(args, "--preset", "small");
-        int[] batches = Arrays.stream(option(args, "--batches", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
-        int iterations = Integer.parseInt(option(args, "--iterations", "5"));
-        int newTokens = Integer.parseInt(option(args, "--new-tokens", "16"));
-        EngineOptions device = EngineOptions.parse(option(args, "--device", "cpu"));
+        String preset = BenchOptions.option(args, "--preset", "small");
+        int[] batches = Arrays.stream(BenchOptions.option(args, "--batches", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
+        int iterations = Integer.parseInt(BenchOptions.option(args, "--iterations", "5"));
+        int newTokens = Integer.parseInt(BenchOptions.option(args, "--new-tokens", "16"));
+        EngineOptions device = EngineOptions.parse(BenchOptions.option(args, "--device", "cpu"));
 
         Path dir = Path.of("target", "bench", preset + "-seed0");
         if (!Files.exists(dir.resolve("model.safetensors"))) {
@@ -76,25 +76,9 @@ public final class EngineBenchmark {
                     stepMs[i] = sample.timings().decodeMillis() / Math.max(1, steps);
                 }
                 System.out.printf(Locale.ROOT, "| %d | %d | %d | %.1f | %.1f | %.1f | %.1f | %.1f |%n", batch,
-                        sample.visualTokensAfterStage1(), sample.promptTokens(), median(vision), median(prefill),
-                        median(prefill) / batch, median(decodeRate), median(stepMs));
+                        sample.visualTokensAfterStage1(), sample.promptTokens(), BenchOptions.median(vision), BenchOptions.median(prefill),
+                        BenchOptions.median(prefill) / batch, BenchOptions.median(decodeRate), BenchOptions.median(stepMs));
             }
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }

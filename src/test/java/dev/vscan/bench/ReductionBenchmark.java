@@ -42,9 +42,9 @@ public final class ReductionBenchmark {
 
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
-        String preset = option(args, "--preset", "small");
-        int[] batches = Arrays.stream(option(args, "--batches", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
-        int iterations = Integer.parseInt(option(args, "--iterations", "5"));
+        String preset = BenchOptions.option(args, "--preset", "small");
+        int[] batches = Arrays.stream(BenchOptions.option(args, "--batches", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
+        int iterations = Integer.parseInt(BenchOptions.option(args, "--iterations", "5"));
         Path dir = Path.of("target", "bench", preset + "-seed0");
         if (!Files.exists(dir.resolve("model.safetensors"))) {
             TinyCheckpointGenerator.generate(dir, TinyCheckpointPreset.parse(preset), 0);
@@ -111,8 +111,8 @@ public final class ReductionBenchmark {
         }
         LlavaConfig c = pipeline.model().config();
         EfficiencyReport report = EfficiencyReport.of(sample, c.text(), c.vision(), pipeline.model().vision().layersRun());
-        return new Row(reduction.method().wireName(), budget, batch, median(vision), median(reductionMs),
-                median(prefill), median(scoring), report.flopsRatio(), sample.visualTokensAfterStage1(),
+        return new Row(reduction.method().wireName(), budget, batch, BenchOptions.median(vision), BenchOptions.median(reductionMs),
+                BenchOptions.median(prefill), BenchOptions.median(scoring), report.flopsRatio(), sample.visualTokensAfterStage1(),
                 sample.visualTokensAfterStage2());
     }
 
@@ -132,21 +132,5 @@ public final class ReductionBenchmark {
                     r.visionMs(), stage1, 100 * stage1 / r.visionMs(), r.prefillMs(), r.scoringMs(), speedup, flopsGain,
                     speedup / flopsGain);
         }
-    }
-
-    private static double median(double[] values) {
-        double[] sorted = values.clone();
-        Arrays.sort(sorted);
-        int n = sorted.length;
-        return n % 2 == 1 ? sorted[n / 2] : (sorted[n / 2 - 1] + sorted[n / 2]) / 2;
-    }
-
-    private static String option(String[] args, String name, String fallback) {
-        for (int i = 0; i + 1 < args.length; i++) {
-            if (args[i].equals(name)) {
-                return args[i + 1];
-            }
-        }
-        return fallback;
     }
 }
