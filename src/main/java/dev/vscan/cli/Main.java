@@ -6,7 +6,7 @@ import dev.vscan.model.weights.CheckpointException;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
 
-/** Entry point: {@code tiny-checkpoint}, {@code convert-checkpoint} and {@code generate}. */
+/** Entry point: the model tools ({@code tiny-checkpoint}, {@code convert-checkpoint}, {@code generate}), {@code train}, {@code eval} and {@code samples}. */
 public final class Main {
 
     static final int OK = 0;
@@ -15,7 +15,11 @@ public final class Main {
 
     private static final String USAGE = String.join("\n",
             "usage:",
-            "  tiny-checkpoint DIR [--preset tiny|small] [--seed N]",
+            "  tiny-checkpoint DIR [--preset tiny|small|shapes] [--seed N]",
+            "  train --out DIR [--steps N] [--batch N] [--seed N] [--lr X] [--warmup N] [--max-minutes M]",
+            "        [--checkpoint-every N]",
+            "  eval --model DIR [--questions N] [--methods a,b] [--fractions f,g] [--batch N] [--plot FILE] [--json]",
+            "  samples --model DIR --out DIR [--per-family N]",
             "  convert-checkpoint SRC DST [--layout llava-hf|transformers] [--shards N]",
             "  generate --model DIR --image FILE [--image FILE...] --prompt TEXT [--max-new-tokens N]",
             "           [--temperature T] [--top-p P] [--seed N] [--device cpu|gpu] [--json]",
@@ -44,6 +48,12 @@ public final class Main {
                     return ConvertCheckpointCommand.run(args, out);
                 case "generate":
                     return GenerateCommand.run(args, out);
+                case "train":
+                    return TrainCommand.run(args, out);
+                case "eval":
+                    return EvalCommand.run(args, out);
+                case "samples":
+                    return SamplesCommand.run(args, out);
                 case "help":
                 case "--help":
                     out.println(USAGE);

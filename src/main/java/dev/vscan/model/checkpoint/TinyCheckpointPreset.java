@@ -22,6 +22,15 @@ public enum TinyCheckpointPreset {
     SMALL(
             new VisionConfig(256, 1024, 12, 8, 3, 336, 14, 1e-5, "quick_gelu", 256),
             new TextConfig(2048, 512, 1376, 16, 8, 8, 64, 1e-5, 10000.0, 4096, "silu", false, 1, List.of(2), 0),
+            DType.F16),
+    /**
+     * The built-in model's shape: a 16x16 patch grid (112 px, 7-px patches) so that small details cover
+     * only a few tokens, a 4-layer ViT and a 4-layer grouped-query decoder, small enough to train on
+     * two CPU cores and to store below 10 MB in float16.
+     */
+    SHAPES(
+            new VisionConfig(128, 512, 4, 4, 3, 112, 7, 1e-5, "quick_gelu", 128),
+            new TextConfig(512, 192, 512, 4, 4, 2, 48, 1e-5, 10000.0, 2048, "silu", false, 1, List.of(2), 0),
             DType.F16);
 
     private final VisionConfig vision;
@@ -50,6 +59,6 @@ public enum TinyCheckpointPreset {
                 return p;
             }
         }
-        throw new IllegalArgumentException("unknown preset '" + name + "'; choose tiny or small");
+        throw new IllegalArgumentException("unknown preset '" + name + "'; choose tiny, small or shapes");
     }
 }

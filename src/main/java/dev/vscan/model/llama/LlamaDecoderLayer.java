@@ -35,6 +35,17 @@ public final class LlamaDecoderLayer {
         return new PrefillOutput(out, new LayerCache(k, v, keyMask, positionShift), lastRow);
     }
 
+    /**
+     * The whole layer over full sequences without a cache, for teacher-forced training: x [B, T, D],
+     * additive mask broadcastable to [B, T, T].
+     */
+    NDArray forward(NDArray x, NDList rope, NDArray mask) {
+        NDArray normed = inputNorm.apply(x);
+        NDArray h = x.add(attention.attend(attention.queries(normed, rope), attention.keys(normed, rope),
+                attention.values(normed), mask));
+        return h.add(mlp.apply(postAttentionNorm.apply(h)));
+    }
+
     /** One new token per sequence, x [B, 1, D]; appends to this layer's cache. */
     NDArray decode(NDArray x, NDList rope, LayerCache cache) {
         NDArray normed = inputNorm.apply(x);

@@ -23,6 +23,7 @@ import java.util.function.Supplier;
 public final class LlamaModel {
 
     private static final String PREFIX = "model.language_model.";
+    private static final float TRAINING_MASKED = -1e4f;
 
     private final TextConfig config;
     private final NDArray embedTokens;
@@ -143,6 +144,40 @@ public final class LlamaModel {
         }
         NDArray last = state.hidden().get(new NDIndex(":, -1, :"));
         return new PrefillResult(logits(last), cache, tokensPerLayer, visualPerLayer);
+    }
+
+    /**
+     * Teacher-forced pass for training: every position of equally long sequences (right padding is
+     * harmless under the causal mask) at positions 0..T-1, no cache, no pruning. Autograd-safe: no
+     * scope is closed while the graph may still need its arrays.
+     *
+     * @param embeddings [B, T, D] input embeddings, visual tokens spliced in
+     * @return [B, T, vocab] float32 logits
+     */
+    public NDArray teacherForced(NDArray embeddings) {
+        NDManager manager = embeddings.getManager();
+        long batch = embeddings.getShape().get(0);
+        int length = (int) embeddings.getShape().get(1);
+        long[][] positions = new long[(int) batch][length];
+        for (long[] row : positions) {
+            for (int t = 0; t < length; t++) {
+                row[t] = t;
+            }
+        }
+        NDList rope = rotary.table(manager, positions, embeddings.getDataType());
+        float[] causal = new float[length * length];
+        for (int q = 0; q < length; q++) {
+            for (int k = q + 1; k < length; k++) {
+                // Finite so that gradients through the softmax stay finite.
+                causal[q * length + k] = TRAINING_MASKED;
+            }
+        }
+        NDArray mask = manager.create(causal, new ai.djl.ndarray.types.Shape(1, length, length));
+        NDArray x = embeddings;
+        for (LlamaDecoderLayer layer : layers) {
+            x = layer.forward(x, rope, mask);
+        }
+        return logits(x);
     }
 
     /** One decoding step: feeds one token per sequence and returns [B, vocab] float32 logits. */

@@ -1,0 +1,35 @@
+package dev.vscan.cli;
+
+import dev.vscan.training.LlavaTrainer;
+import dev.vscan.training.TrainingOptions;
+import java.io.PrintStream;
+import java.nio.file.Path;
+import java.util.Set;
+
+/**
+ * {@code train --out DIR [--steps N] [--batch N] [--seed N] [--lr X] [--warmup N] [--max-minutes M]
+ * [--checkpoint-every N]}: trains the built-in shapes model from scratch on CPU.
+ */
+final class TrainCommand {
+
+    private TrainCommand() {}
+
+    static int run(String[] args, PrintStream out) {
+        Arguments a = new Arguments(args, 1,
+                Set.of("out", "steps", "batch", "seed", "lr", "warmup", "max-minutes", "checkpoint-every"), Set.of());
+        if (!a.positional().isEmpty()) {
+            throw new UsageException("train takes no positional arguments; give the output with --out DIR");
+        }
+        TrainingOptions d = TrainingOptions.defaults(Path.of(a.required("out")), a.integer("steps", 4000));
+        TrainingOptions options = new TrainingOptions(d.output(), a.longValue("seed", d.seed()), d.steps(),
+                a.integer("batch", d.batchSize()), (float) a.decimal("lr", d.learningRate()),
+                a.integer("warmup", d.warmupSteps()), d.maxGradNorm(), d.presenceShare(),
+                a.decimal("max-minutes", d.maxMinutes()), a.integer("checkpoint-every", d.checkpointEvery()),
+                d.familyWeights());
+        try (LlavaTrainer trainer = LlavaTrainer.fromScratch(options)) {
+            trainer.run(out::println);
+            out.println("trained " + trainer.stepsDone() + " steps; checkpoint in " + options.output());
+        }
+        return Main.OK;
+    }
+}

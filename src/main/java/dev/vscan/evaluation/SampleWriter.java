@@ -1,0 +1,74 @@
+package dev.vscan.evaluation;
+
+import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualTokenReducer;
+import dev.vscan.model.generation.GenerationRequest;
+import dev.vscan.model.generation.SamplingParams;
+import dev.vscan.model.generation.TokenListener;
+import dev.vscan.model.image.PixelValues;
+import dev.vscan.synth.SceneRenderer;
+import dev.vscan.synth.SyntheticDataset;
+import dev.vscan.synth.VisualQuestion;
+import java.awt.image.BufferedImage;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import javax.imageio.ImageIO;
+
+/**
+ * Writes held-out questions as PNG files plus a README table of question, expected answer and the model's
+ * answer with all visual tokens: examples a person can look at and send to the service.
+ */
+public final class SampleWriter {
+
+    private SampleWriter() {}
+
+    /** The first {@code perFamily} held-out questions of every family, answered by {@code pipeline}. */
+    public static List<String> write(LlavaPipeline pipeline, Path out, int perFamily) {
+        int size = pipeline.model().config().vision().imageSize();
+        List<VisualQuestion> questions = new SyntheticDataset(SyntheticDataset.HELD_OUT_SEED, size).heldOut(perFamily);
+        StringBuilder table = new StringBuilder("""
+                # Samples
+
+                Held-out questions (seed %d, never seen in training) and the answers the built-in model gives with all
+                of its visual tokens. Regenerate with
+                `./mvnw -q exec:java -Dexec.args="samples --model DIR --out samples"`.
+
+                | image(s) | question | expected | model |
+                |---|---|---|---|
+                """.formatted(SyntheticDataset.HELD_OUT_SEED));
+        List<String> answers = new ArrayList<>();
+        try {
+            Files.createDirectories(out);
+            int n = 0;
+            for (VisualQuestion q : questions) {
+                n++;
+                List<PixelValues> pixels = new ArrayList<>();
+                List<String> names = new ArrayList<>();
+                for (int i = 0; i < q.scenes().size(); i++) {
+                    BufferedImage image = SceneRenderer.render(q.scenes().get(i));
+                    String name = String.format("%02d-%s%s.png", n, q.family().jsonName(),
+                            q.scenes().size() > 1 ? "-" + (i + 1) : "");
+                    ImageIO.write(image, "png", out.resolve(name).toFile());
+                    names.add("![](" + name + ")");
+                    pixels.add(pipeline.preprocessor().preprocess(image));
+                }
+                GenerationRequest request = pipeline.requestForPixels(q.question(), pixels, SamplingParams.greedy(6),
+                        VisualTokenReducer.NONE, SequencePruner.NONE);
+                String answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0).text().trim();
+                answers.add(answer);
+                boolean right = AccuracyEvaluator.normalise(answer).equals(AccuracyEvaluator.normalise(q.answer()));
+                table.append("| ").append(String.join(" ", names)).append(" | ").append(q.question()).append(" | ")
+                        .append(q.answer()).append(" | ").append(answer).append(right ? "" : " (wrong)").append(" |\n");
+            }
+            Files.writeString(out.resolve("README.md"), table);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot write samples to " + out + ": " + e.getMessage(), e);
+        }
+        return answers;
+    }
+}

@@ -1,0 +1,255 @@
+package dev.vscan.training;
+
+import ai.djl.engine.Engine;
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDManager;
+import ai.djl.training.GradientCollector;
+import ai.djl.training.optimizer.Optimizer;
+import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.checkpoint.TinyCheckpointGenerator;
+import dev.vscan.model.checkpoint.TinyCheckpointPreset;
+import dev.vscan.model.config.ConfigLoader;
+import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.image.ImageLimits;
+import dev.vscan.model.image.ImagePreprocessor;
+import dev.vscan.model.text.LlavaTokenizer;
+import dev.vscan.model.weights.DType;
+import dev.vscan.synth.SyntheticDataset;
+import dev.vscan.synth.VisualQuestion;
+import java.io.IOException;
+import java.io.UncheckedIOException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.LinkedHashMap;
+import java.util.List;
+import java.util.Map;
+import java.util.function.Consumer;
+
+/**
+ * Trains the {@link TinyCheckpointPreset#SHAPES} model on synthetic questions: the answer tokens' cross
+ * entropy plus the [CLS] presence loss, Adam with warm-up, cosine decay and global-norm clipping. Every
+ * step runs in its own NDManager, so memory stays flat however long training runs.
+ */
+public final class LlavaTrainer implements AutoCloseable {
+
+    /** One logged step. */
+    public record StepRecord(int step, double seconds, float loss, float answerLoss, float presenceLoss,
+            float answerTokenAccuracy, float learningRate, float gradientNorm) {}
+
+    /** Teacher-forced accuracy of the answer tokens on fixed held-out questions. */
+    public record HeldOutCheck(int step, float answerTokenAccuracy, float answerLoss) {}
+
+    private final TrainingOptions options;
+    private final Path initial;
+    private final LlavaConfig config;
+    private final LlavaTokenizer tokenizer;
+    private final TrainableWeights weights;
+    private final LlavaTrainingModel model;
+    private final ExampleEncoder encoder;
+    private final BatchAssembler assembler;
+    private final SyntheticDataset dataset;
+    private final WarmupCosineSchedule schedule;
+    private final Optimizer optimizer;
+    private final List<StepRecord> history = new ArrayList<>();
+    private final List<HeldOutCheck> checks = new ArrayList<>();
+    private final List<List<VisualQuestion>> heldOutBatches;
+    private final List<VisualQuestion> pendingOne = new ArrayList<>();
+    private final List<VisualQuestion> pendingTwo = new ArrayList<>();
+    private long nextQuestion;
+    private int stepsDone;
+
+    private LlavaTrainer(TrainingOptions options, Path initial) {
+        this.options = options;
+        this.initial = initial;
+        this.config = ConfigLoader.loadModel(initial);
+        this.tokenizer = LlavaTokenizer.load(initial, config.imageTokenIndex());
+        NDManager manager = NDManager.newBaseManager("PyTorch");
+        this.weights = TrainableWeights.load(initial, manager);
+        this.model = new LlavaTrainingModel(config, weights, dev.vscan.synth.ShapeKind.values().length * dev.vscan.synth.Colour.values().length, options.seed());
+        ImagePreprocessor preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(initial), ImageLimits.defaults());
+        this.encoder = new ExampleEncoder(tokenizer, preprocessor, config.text().eosTokenIds().get(0));
+        this.assembler = new BatchAssembler(config.imageTokenIndex(), config.vision().numPatches(), config.padTokenId());
+        this.dataset = new SyntheticDataset(options.seed(), config.vision().imageSize());
+        this.schedule = new WarmupCosineSchedule(options.learningRate(), options.warmupSteps(), options.steps());
+        this.optimizer = Optimizer.adam().optLearningRateTracker(schedule).build();
+        this.heldOutBatches = heldOutBatches(options.batchSize());
+    }
+
+    /** Starts from freshly initialised weights drawn from {@code options.seed()}. */
+    public static LlavaTrainer fromScratch(TrainingOptions options) {
+        try {
+            Path initial = Files.createTempDirectory("vscan-train-init");
+            TinyCheckpointGenerator.generate(initial, TinyCheckpointPreset.SHAPES, options.seed());
+            return new LlavaTrainer(options, initial);
+        } catch (IOException e) {
+            throw new UncheckedIOException("cannot create the initial checkpoint: " + e.getMessage(), e);
+        }
+    }
+
+    /**
+     * Continues from an existing checkpoint of any LLaVA shape (its tokenizer and image size must suit
+     * the synthetic questions); tests start from the small generated presets this way.
+     */
+    public static LlavaTrainer fromCheckpoint(TrainingOptions options, Path checkpoint) {
+        return new LlavaTrainer(options, checkpoint);
+    }
+
+    /** Runs the configured steps (or until the time cap), saving checkpoints along the way. */
+    public void run(Consumer<String> log) {
+        long start = System.nanoTime();
+        while (stepsDone < options.steps()) {
+            double minutes = (System.nanoTime() - start) / 60e9;
+            if (minutes > options.maxMinutes()) {
+                log.accept("time cap of " + options.maxMinutes() + " min reached after " + stepsDone + " steps");
+                break;
+            }
+            StepRecord record = step((System.nanoTime() - start) / 1e9);
+            if (record.step() % 10 == 0 || record.step() == 1) {
+                log.accept(String.format(java.util.Locale.ROOT,
+                        "step %d  %.0fs  loss %.4f  answer %.4f  cls %.4f  token-acc %.3f  lr %.2e  |g| %.2f",
+                        record.step(), record.seconds(), record.loss(), record.answerLoss(), record.presenceLoss(),
+                        record.answerTokenAccuracy(), record.learningRate(), record.gradientNorm()));
+            }
+            if (stepsDone % options.checkpointEvery() == 0) {
+                checkpoint(log);
+            }
+        }
+        if (stepsDone % options.checkpointEvery() != 0) {
+            checkpoint(log);
+        }
+    }
+
+    /** One optimiser step on the next batch of training questions. */
+    public StepRecord step(double secondsSoFar) {
+        return step(nextBatch(), secondsSoFar);
+    }
+
+    /** One optimiser step on the given questions (all with the same number of images). */
+    public StepRecord step(List<VisualQuestion> questions, double secondsSoFar) {
+        TrainingBatch batch = assembler.assemble(encode(questions));
+        try (NDManager scope = weights.manager().newSubManager()) {
+            LlavaTrainingModel.Losses losses;
+            try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
+                losses = model.losses(scope, batch, options.presenceShare());
+                collector.backward(losses.total());
+            }
+            float loss = losses.total().getFloat();
+            Map<String, NDArray> gradients = new LinkedHashMap<>();
+            double squares = 0;
+            for (Map.Entry<String, NDArray> parameter : weights.trained().entrySet()) {
+                NDArray gradient = parameter.getValue().getGradient();
+                gradient.attach(scope);
+                gradients.put(parameter.getKey(), gradient);
+                squares += gradient.square().sum().getFloat();
+            }
+            float norm = (float) Math.sqrt(squares);
+            if (!Float.isFinite(loss) || !Float.isFinite(norm)) {
+                throw new IllegalStateException("training diverged at step " + (stepsDone + 1) + " (loss " + loss
+                        + ", gradient norm " + norm + "); the last checkpoint in " + options.output() + " is kept");
+            }
+            float scale = norm > options.maxGradNorm() ? options.maxGradNorm() / norm : 1f;
+            for (Map.Entry<String, NDArray> gradient : gradients.entrySet()) {
+                NDArray g = gradient.getValue();
+                if (scale < 1f) {
+                    g.muli(scale);
+                }
+                optimizer.update(gradient.getKey(), weights.trained().get(gradient.getKey()), g);
+                // Gradients accumulate in libtorch; clear them for the next step.
+                g.subi(g);
+            }
+            stepsDone++;
+            StepRecord record = new StepRecord(stepsDone, secondsSoFar, loss, losses.answer().getFloat(),
+                    losses.presence().getFloat(), losses.answerTokensCorrect().getFloat() / losses.answerTokens().getFloat(),
+                    schedule.getNewValue(stepsDone - 1), norm);
+            history.add(record);
+            return record;
+        }
+    }
+
+    /** Teacher-forced answer-token accuracy and loss on fixed held-out questions. */
+    public HeldOutCheck checkHeldOut() {
+        float correct = 0, tokens = 0, lossSum = 0;
+        for (List<VisualQuestion> questions : heldOutBatches) {
+            TrainingBatch batch = assembler.assemble(encode(questions));
+            try (NDManager scope = weights.manager().newSubManager()) {
+                LlavaTrainingModel.Losses losses = model.losses(scope, batch, 0f);
+                float n = losses.answerTokens().getFloat();
+                correct += losses.answerTokensCorrect().getFloat();
+                lossSum += losses.answer().getFloat() * n;
+                tokens += n;
+            }
+        }
+        HeldOutCheck check = new HeldOutCheck(stepsDone, correct / tokens, lossSum / tokens);
+        checks.add(check);
+        return check;
+    }
+
+    /** Saves the model, the loss log and the loss curve into the output directory. */
+    public void checkpoint(Consumer<String> log) {
+        HeldOutCheck check = checkHeldOut();
+        log.accept(String.format(java.util.Locale.ROOT, "step %d  held-out token-acc %.3f  answer loss %.4f",
+                check.step(), check.answerTokenAccuracy(), check.answerLoss()));
+        Map<String, String> metadata = new LinkedHashMap<>();
+        metadata.put("generator", "vscan-serve train seed " + options.seed() + " steps " + stepsDone);
+        TrainedCheckpointWriter.write(weights, initial, options.output(), DType.F16, metadata);
+        TrainingLogWriter.write(options.output(), history, checks);
+    }
+
+    public List<StepRecord> history() {
+        return List.copyOf(history);
+    }
+
+    public int stepsDone() {
+        return stepsDone;
+    }
+
+    private List<VisualQuestion> nextBatch() {
+        while (true) {
+            if (pendingOne.size() >= options.batchSize()) {
+                return take(pendingOne);
+            }
+            if (pendingTwo.size() >= options.batchSize()) {
+                return take(pendingTwo);
+            }
+            VisualQuestion question = dataset.get(nextQuestion++, options.familyWeights());
+            (question.scenes().size() == 1 ? pendingOne : pendingTwo).add(question);
+        }
+    }
+
+    private List<VisualQuestion> take(List<VisualQuestion> pending) {
+        List<VisualQuestion> batch = new ArrayList<>(pending.subList(0, options.batchSize()));
+        pending.subList(0, options.batchSize()).clear();
+        return batch;
+    }
+
+    private List<TrainingExample> encode(List<VisualQuestion> questions) {
+        List<TrainingExample> examples = new ArrayList<>();
+        for (VisualQuestion question : questions) {
+            examples.add(encoder.encode(question));
+        }
+        return examples;
+    }
+
+    private List<List<VisualQuestion>> heldOutBatches(int size) {
+        List<VisualQuestion> one = new ArrayList<>();
+        List<VisualQuestion> two = new ArrayList<>();
+        for (VisualQuestion q : new SyntheticDataset(SyntheticDataset.HELD_OUT_SEED, config.vision().imageSize())
+                .heldOut(16)) {
+            (q.scenes().size() == 1 ? one : two).add(q);
+        }
+        List<List<VisualQuestion>> batches = new ArrayList<>();
+        for (List<VisualQuestion> group : List.of(one, two)) {
+            for (int i = 0; i < group.size(); i += size) {
+                batches.add(group.subList(i, Math.min(group.size(), i + size)));
+            }
+        }
+        return batches;
+    }
+
+    @Override
+    public void close() {
+        tokenizer.close();
+        weights.close();
+    }
+}
