@@ -28,7 +28,8 @@ final class TrainCommand {
                 d.familyWeights());
         try (LlavaTrainer trainer = LlavaTrainer.fromScratch(options)) {
             trainer.run(out::println);
-            out.println("trained " + trainer.stepsDone() + " steps; checkpoint in " + options.output());
+            out.println("trained " + trainer.stepsDone() + " steps (" + trainer.skippedSteps()
+                    + " skipped as non-finite); checkpoint in " + options.output());
         }
         return Main.OK;
     }

@@ -3,6 +3,8 @@ package dev.vscan.training;
 import ai.djl.engine.Engine;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
+import ai.djl.pytorch.engine.PtNDArray;
+import ai.djl.pytorch.jni.JniUtils;
 import ai.djl.training.GradientCollector;
 import ai.djl.training.optimizer.Optimizer;
 import dev.vscan.model.LlavaPipeline;
@@ -56,7 +58,12 @@ public final class LlavaTrainer implements AutoCloseable {
     private final List<List<VisualQuestion>> heldOutBatches;
     private final List<VisualQuestion> pendingOne = new ArrayList<>();
     private final List<VisualQuestion> pendingTwo = new ArrayList<>();
+    private static final int MAX_CONSECUTIVE_SKIPS = 20;
+
     private long nextQuestion;
+    private int skipped;
+    private int consecutiveSkips;
+    private Consumer<String> skipLog = System.err::println;
     private int stepsDone;
 
     private LlavaTrainer(TrainingOptions options, Path initial) {
@@ -97,6 +104,7 @@ public final class LlavaTrainer implements AutoCloseable {
 
     /** Runs the configured steps (or until the time cap), saving checkpoints along the way. */
     public void run(Consumer<String> log) {
+        skipLog = log;
         long start = System.nanoTime();
         while (stepsDone < options.steps()) {
             double minutes = (System.nanoTime() - start) / 60e9;
@@ -105,7 +113,7 @@ public final class LlavaTrainer implements AutoCloseable {
                 break;
             }
             StepRecord record = step((System.nanoTime() - start) / 1e9);
-            if (record.step() % 10 == 0 || record.step() == 1) {
+            if ((record.step() % 10 == 0 || record.step() == 1) && Float.isFinite(record.loss())) {
                 log.accept(String.format(java.util.Locale.ROOT,
                         "step %d  %.0fs  loss %.4f  answer %.4f  cls %.4f  token-acc %.3f  lr %.2e  |g| %.2f",
                         record.step(), record.seconds(), record.loss(), record.answerLoss(), record.presenceLoss(),
@@ -145,9 +153,24 @@ public final class LlavaTrainer implements AutoCloseable {
             }
             float norm = (float) Math.sqrt(squares);
             if (!Float.isFinite(loss) || !Float.isFinite(norm)) {
-                throw new IllegalStateException("training diverged at step " + (stepsDone + 1) + " (loss " + loss
-                        + ", gradient norm " + norm + "); the last checkpoint in " + options.output() + " is kept");
+                // A rare non-finite step is dropped, not applied; a run of them means training diverged.
+                clearGradients();
+                skipped++;
+                consecutiveSkips++;
+                skipLog.accept("step " + (stepsDone + 1) + " skipped: loss " + loss + ", gradient norm " + norm
+                        + " (first non-finite gradient: " + firstNonFinite(gradients) + ")");
+                if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
+                    throw new IllegalStateException("training diverged at step " + (stepsDone + 1) + ": "
+                            + consecutiveSkips + " non-finite steps in a row; the last checkpoint in "
+                            + options.output() + " is kept");
+                }
+                stepsDone++;
+                StepRecord record = new StepRecord(stepsDone, secondsSoFar, Float.NaN, Float.NaN, Float.NaN, Float.NaN,
+                        schedule.getNewValue(stepsDone - 1), norm);
+                history.add(record);
+                return record;
             }
+            consecutiveSkips = 0;
             float scale = norm > options.maxGradNorm() ? options.maxGradNorm() / norm : 1f;
             for (Map.Entry<String, NDArray> gradient : gradients.entrySet()) {
                 NDArray g = gradient.getValue();
@@ -155,9 +178,9 @@ public final class LlavaTrainer implements AutoCloseable {
                     g.muli(scale);
                 }
                 optimizer.update(gradient.getKey(), weights.trained().get(gradient.getKey()), g);
-                // Gradients accumulate in libtorch; clear them for the next step.
-                g.subi(g);
             }
+            // Gradients accumulate in libtorch; clear them for the next step.
+            clearGradients();
             stepsDone++;
             StepRecord record = new StepRecord(stepsDone, secondsSoFar, loss, losses.answer().getFloat(),
                     losses.presence().getFloat(), losses.answerTokensCorrect().getFloat() / losses.answerTokens().getFloat(),
@@ -202,6 +225,31 @@ public final class LlavaTrainer implements AutoCloseable {
 
     public int stepsDone() {
         return stepsDone;
+    }
+
+    /** Steps dropped because their loss or gradient was not finite. */
+    public int skippedSteps() {
+        return skipped;
+    }
+
+    /** Where skipped steps are reported (standard error unless set). */
+    public void onSkip(Consumer<String> log) {
+        this.skipLog = log;
+    }
+
+    private void clearGradients() {
+        for (NDArray parameter : weights.trained().values()) {
+            JniUtils.zeroGrad((PtNDArray) parameter);
+        }
+    }
+
+    private static String firstNonFinite(Map<String, NDArray> gradients) {
+        for (Map.Entry<String, NDArray> g : gradients.entrySet()) {
+            if (!Float.isFinite(g.getValue().abs().sum().getFloat())) {
+                return g.getKey();
+            }
+        }
+        return "none";
     }
 
     private List<VisualQuestion> nextBatch() {

@@ -44,13 +44,18 @@ final class TrainingLogWriter {
         double[] x = new double[points], answer = new double[points], cls = new double[points];
         for (int p = 0; p < points; p++) {
             double a = 0, c = 0;
+            int finite = 0;
             for (int i = p * window; i < (p + 1) * window; i++) {
-                a += steps.get(i).answerLoss();
-                c += steps.get(i).presenceLoss();
+                // Skipped (non-finite) steps carry NaN losses; they do not count towards the mean.
+                if (Float.isFinite(steps.get(i).loss())) {
+                    a += steps.get(i).answerLoss();
+                    c += steps.get(i).presenceLoss();
+                    finite++;
+                }
             }
             x[p] = steps.get((p + 1) * window - 1).step();
-            answer[p] = a / window;
-            cls[p] = c / window;
+            answer[p] = finite == 0 ? Double.NaN : a / finite;
+            cls[p] = finite == 0 ? Double.NaN : c / finite;
         }
         LineChart chart = new LineChart("Training loss (mean of " + window + " steps)", "step", "loss")
                 .add(new LineChart.Series("answer cross-entropy", x, answer))

@@ -2,11 +2,14 @@ package dev.vscan.synth;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.util.EnumMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import org.junit.jupiter.api.Test;
 
 class SyntheticDatasetTest {
@@ -94,6 +97,24 @@ class SyntheticDatasetTest {
             for (Scene scene : q.scenes()) {
                 assertEquals(224, scene.size());
                 SceneGeneratorTest.checkLayout(scene);
+            }
+        }
+    }
+
+    @Test
+    void heldOutScenesNeverAppearAmongTheQuestionsTheBuiltInModelWasTrainedOn() {
+        // The built-in model saw at most 4,200 steps x 16 questions drawn from TRAIN_SEED.
+        Set<Scene> heldOut = new HashSet<>();
+        for (VisualQuestion q : new SyntheticDataset(SyntheticDataset.HELD_OUT_SEED, 112).heldOut(100)) {
+            heldOut.addAll(q.scenes());
+        }
+        SyntheticDataset training = new SyntheticDataset(SyntheticDataset.TRAIN_SEED, 112);
+        Map<QuestionFamily, Double> weights = Map.of(QuestionFamily.COLOUR, 1.0,
+                QuestionFamily.COUNT, 1.0, QuestionFamily.POSITION, 1.0, QuestionFamily.GLYPH, 1.0,
+                QuestionFamily.EXISTS, 1.0, QuestionFamily.COMPARE, 0.5);
+        for (long i = 0; i < 70_000; i++) {
+            for (Scene scene : training.get(i, weights).scenes()) {
+                assertFalse(heldOut.contains(scene), "training question " + i + " shows a held-out scene");
             }
         }
     }
