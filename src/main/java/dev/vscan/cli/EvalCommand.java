@@ -19,7 +19,8 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code eval --model DIR --questions N [--methods a,b] [--fractions f,g] [--batch N] [--plot FILE] [--json]}:
+ * {@code eval --model DIR --questions N [--methods a,b] [--fractions f,g] [--batch N] [--plot FILE]
+ * [--markdown FILE] [--json]}:
  * accuracy of each reduction method on held-out synthetic questions, spread evenly over the families.
  */
 final class EvalCommand {
@@ -27,7 +28,7 @@ final class EvalCommand {
     private EvalCommand() {}
 
     static int run(String[] args, PrintStream out) {
-        Arguments a = new Arguments(args, 1, Set.of("model", "questions", "methods", "fractions", "batch", "plot", "device"),
+        Arguments a = new Arguments(args, 1, Set.of("model", "questions", "methods", "fractions", "batch", "plot", "markdown", "device"),
                 Set.of("json"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("eval takes no positional arguments");
@@ -53,20 +54,34 @@ final class EvalCommand {
             if (plot != null) {
                 report.plot(Path.of(plot));
             }
-            if (a.flag("json")) {
-                out.println(report.json());
-            } else {
-                List<String> families = new ArrayList<>();
-                for (QuestionFamily f : QuestionFamily.values()) {
-                    families.add(f.jsonName());
-                }
-                out.println(heldOut.size() + " held-out questions (seed " + SyntheticDataset.HELD_OUT_SEED + ")");
-                out.print(report.markdown(families));
-                results.stream().filter(r -> !r.note().isEmpty()).map(r -> r.method() + "@"
-                        + Math.round(r.budgetFraction() * 100) + "%: " + r.note()).distinct().forEach(out::println);
+            String markdown = a.string("markdown", null);
+            if (markdown != null) {
+                writeString(Path.of(markdown), table(heldOut.size(), report, results));
             }
+            out.print(a.flag("json") ? report.json() + "\n" : table(heldOut.size(), report, results));
         }
         return Main.OK;
+    }
+
+    private static String table(int questions, AccuracyReport report, List<MethodResult> results) {
+        List<String> families = new ArrayList<>();
+        for (QuestionFamily f : QuestionFamily.values()) {
+            families.add(f.jsonName());
+        }
+        StringBuilder s = new StringBuilder(questions + " held-out questions (seed " + SyntheticDataset.HELD_OUT_SEED
+                + ")\n\n");
+        s.append(report.markdown(families));
+        results.stream().filter(r -> !r.note().isEmpty()).map(r -> "\n- (*) " + r.method() + "@"
+                + Math.round(r.budgetFraction() * 100) + "%: " + r.note()).distinct().forEach(s::append);
+        return s.append("\n").toString();
+    }
+
+    private static void writeString(Path file, String text) {
+        try {
+            java.nio.file.Files.writeString(file, text);
+        } catch (java.io.IOException e) {
+            throw new java.io.UncheckedIOException("cannot write " + file + ": " + e.getMessage(), e);
+        }
     }
 
     private static List<EvaluatedMethod> grid(Arguments a) {
