@@ -23,7 +23,7 @@ final class TrainCommand {
         TrainingOptions d = TrainingOptions.defaults(Path.of(a.required("out")), a.integer("steps", 4000));
         TrainingOptions options = new TrainingOptions(d.output(), a.longValue("seed", d.seed()), d.steps(),
                 a.integer("batch", d.batchSize()), (float) a.decimal("lr", d.learningRate()),
-                a.integer("warmup", d.warmupSteps()), d.maxGradNorm(), d.presenceShare(),
+                a.integer("warmup", d.warmupSteps()), d.maxGradNorm(), d.presenceShare(), d.patchShare(),
                 a.decimal("max-minutes", d.maxMinutes()), a.integer("checkpoint-every", d.checkpointEvery()),
                 d.familyWeights());
         try (LlavaTrainer trainer = LlavaTrainer.fromScratch(options)) {

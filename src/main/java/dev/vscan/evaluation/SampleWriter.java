@@ -1,5 +1,8 @@
 package dev.vscan.evaluation;
 
+import com.fasterxml.jackson.databind.ObjectMapper;
+import com.fasterxml.jackson.databind.node.ArrayNode;
+import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vscan.model.LlavaPipeline;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualTokenReducer;
@@ -20,8 +23,9 @@ import java.util.List;
 import javax.imageio.ImageIO;
 
 /**
- * Writes held-out questions as PNG files plus a README table of question, expected answer and the model's
- * answer with all visual tokens: examples a person can look at and send to the service.
+ * Writes held-out questions as PNG files plus a README table (and questions.json) of question, expected
+ * answer and the model's answer with all visual tokens: examples a person can look at and send to the
+ * service, and inputs for checking the checkpoint with another implementation.
  */
 public final class SampleWriter {
 
@@ -42,6 +46,8 @@ public final class SampleWriter {
                 |---|---|---|---|
                 """.formatted(SyntheticDataset.HELD_OUT_SEED));
         List<String> answers = new ArrayList<>();
+        ObjectMapper json = new ObjectMapper();
+        ArrayNode list = json.createArrayNode();
         try {
             Files.createDirectories(out);
             int n = 0;
@@ -62,10 +68,18 @@ public final class SampleWriter {
                 String answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0).text().trim();
                 answers.add(answer);
                 boolean right = AccuracyEvaluator.normalise(answer).equals(AccuracyEvaluator.normalise(q.answer()));
+                ObjectNode entry = list.addObject();
+                entry.put("family", q.family().jsonName());
+                entry.put("question", q.question());
+                entry.put("expected", q.answer());
+                entry.put("answer", answer);
+                ArrayNode files = entry.putArray("images");
+                names.forEach(n2 -> files.add(n2.substring(4, n2.length() - 1)));
                 table.append("| ").append(String.join(" ", names)).append(" | ").append(q.question()).append(" | ")
                         .append(q.answer()).append(" | ").append(answer).append(right ? "" : " (wrong)").append(" |\n");
             }
             Files.writeString(out.resolve("README.md"), table);
+            json.writerWithDefaultPrettyPrinter().writeValue(out.resolve("questions.json").toFile(), list);
         } catch (IOException e) {
             throw new UncheckedIOException("cannot write samples to " + out + ": " + e.getMessage(), e);
         }

@@ -53,6 +53,7 @@ public final class BatchAssembler {
         float[][] weights = new float[batch][expanded];
         List<PixelValues> pixels = new ArrayList<>();
         float[][] presence = new float[batch * images][];
+        long[][] patchLabels = new long[batch * images][];
         for (int b = 0; b < batch; b++) {
             TrainingExample example = examples.get(b);
             long[] ids = example.ids();
@@ -65,9 +66,10 @@ public final class BatchAssembler {
             for (int j = 0; j < images; j++) {
                 pixels.add(example.images().get(j));
                 presence[b * images + j] = example.presence().get(j);
+                patchLabels[b * images + j] = java.util.Arrays.stream(example.patchLabels().get(j)).asLongStream().toArray();
             }
         }
-        return new TrainingBatch(batch, images, segments, targets, weights, pixels, presence);
+        return new TrainingBatch(batch, images, segments, targets, weights, pixels, presence, patchLabels);
     }
 
     private List<long[]> splitAtImages(long[] ids, int images) {

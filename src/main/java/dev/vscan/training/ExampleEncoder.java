@@ -20,11 +20,13 @@ public final class ExampleEncoder {
     private final LlavaTokenizer tokenizer;
     private final ImagePreprocessor preprocessor;
     private final long eosId;
+    private final PatchLabeller labeller;
 
-    public ExampleEncoder(LlavaTokenizer tokenizer, ImagePreprocessor preprocessor, long eosId) {
+    public ExampleEncoder(LlavaTokenizer tokenizer, ImagePreprocessor preprocessor, long eosId, int patchSize) {
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.eosId = eosId;
+        this.labeller = new PatchLabeller(patchSize);
     }
 
     public TrainingExample encode(VisualQuestion question) {
@@ -40,11 +42,14 @@ public final class ExampleEncoder {
         ids[withAnswer.length] = eosId;
         List<PixelValues> pixels = new ArrayList<>();
         List<float[]> presence = new ArrayList<>();
+        List<int[]> patches = new ArrayList<>();
         for (Scene scene : question.scenes()) {
-            pixels.add(preprocessor.preprocess(SceneRenderer.render(scene)));
+            java.awt.image.BufferedImage image = SceneRenderer.render(scene);
+            pixels.add(preprocessor.preprocess(image));
             presence.add(scene.presence());
+            patches.add(labeller.labels(scene, image));
         }
-        return new TrainingExample(ids, promptIds.length, pixels, presence);
+        return new TrainingExample(ids, promptIds.length, pixels, presence, patches);
     }
 
     /** The prompt ids alone, as generation would receive them. */

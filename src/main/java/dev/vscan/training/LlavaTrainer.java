@@ -37,7 +37,7 @@ public final class LlavaTrainer implements AutoCloseable {
 
     /** One logged step. */
     public record StepRecord(int step, double seconds, float loss, float answerLoss, float presenceLoss,
-            float answerTokenAccuracy, float learningRate, float gradientNorm) {}
+            float patchLoss, float answerTokenAccuracy, float learningRate, float gradientNorm) {}
 
     /** Teacher-forced accuracy of the answer tokens on fixed held-out questions. */
     public record HeldOutCheck(int step, float answerTokenAccuracy, float answerLoss) {}
@@ -75,7 +75,8 @@ public final class LlavaTrainer implements AutoCloseable {
         this.weights = TrainableWeights.load(initial, manager);
         this.model = new LlavaTrainingModel(config, weights, dev.vscan.synth.ShapeKind.values().length * dev.vscan.synth.Colour.values().length, options.seed());
         ImagePreprocessor preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(initial), ImageLimits.defaults());
-        this.encoder = new ExampleEncoder(tokenizer, preprocessor, config.text().eosTokenIds().get(0));
+        this.encoder = new ExampleEncoder(tokenizer, preprocessor, config.text().eosTokenIds().get(0),
+                config.vision().patchSize());
         this.assembler = new BatchAssembler(config.imageTokenIndex(), config.vision().numPatches(), config.padTokenId());
         this.dataset = new SyntheticDataset(options.seed(), config.vision().imageSize());
         this.schedule = new WarmupCosineSchedule(options.learningRate(), options.warmupSteps(), options.steps());
@@ -115,8 +116,9 @@ public final class LlavaTrainer implements AutoCloseable {
             StepRecord record = step((System.nanoTime() - start) / 1e9);
             if ((record.step() % 10 == 0 || record.step() == 1) && Float.isFinite(record.loss())) {
                 log.accept(String.format(java.util.Locale.ROOT,
-                        "step %d  %.0fs  loss %.4f  answer %.4f  cls %.4f  token-acc %.3f  lr %.2e  |g| %.2f",
+                        "step %d  %.0fs  loss %.4f  answer %.4f  cls %.4f  patch %.4f  token-acc %.3f  lr %.2e  |g| %.2f",
                         record.step(), record.seconds(), record.loss(), record.answerLoss(), record.presenceLoss(),
+                        record.patchLoss(),
                         record.answerTokenAccuracy(), record.learningRate(), record.gradientNorm()));
             }
             if (stepsDone % options.checkpointEvery() == 0) {
@@ -139,7 +141,7 @@ public final class LlavaTrainer implements AutoCloseable {
         try (NDManager scope = weights.manager().newSubManager()) {
             LlavaTrainingModel.Losses losses;
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
-                losses = model.losses(scope, batch, options.presenceShare());
+                losses = model.losses(scope, batch, options.presenceShare(), options.patchShare());
                 collector.backward(losses.total());
             }
             float loss = losses.total().getFloat();
@@ -165,7 +167,7 @@ public final class LlavaTrainer implements AutoCloseable {
                             + options.output() + " is kept");
                 }
                 stepsDone++;
-                StepRecord record = new StepRecord(stepsDone, secondsSoFar, Float.NaN, Float.NaN, Float.NaN, Float.NaN,
+                StepRecord record = new StepRecord(stepsDone, secondsSoFar, Float.NaN, Float.NaN, Float.NaN, Float.NaN, Float.NaN,
                         schedule.getNewValue(stepsDone - 1), norm);
                 history.add(record);
                 return record;
@@ -183,7 +185,7 @@ public final class LlavaTrainer implements AutoCloseable {
             clearGradients();
             stepsDone++;
             StepRecord record = new StepRecord(stepsDone, secondsSoFar, loss, losses.answer().getFloat(),
-                    losses.presence().getFloat(), losses.answerTokensCorrect().getFloat() / losses.answerTokens().getFloat(),
+                    losses.presence().getFloat(), losses.patches().getFloat(), losses.answerTokensCorrect().getFloat() / losses.answerTokens().getFloat(),
                     schedule.getNewValue(stepsDone - 1), norm);
             history.add(record);
             return record;
@@ -196,7 +198,7 @@ public final class LlavaTrainer implements AutoCloseable {
         for (List<VisualQuestion> questions : heldOutBatches) {
             TrainingBatch batch = assembler.assemble(encode(questions));
             try (NDManager scope = weights.manager().newSubManager()) {
-                LlavaTrainingModel.Losses losses = model.losses(scope, batch, 0f);
+                LlavaTrainingModel.Losses losses = model.losses(scope, batch, 0f, 0f);
                 float n = losses.answerTokens().getFloat();
                 correct += losses.answerTokensCorrect().getFloat();
                 lossSum += losses.answer().getFloat() * n;

@@ -25,6 +25,7 @@ import java.util.Set;
 public final class LlavaTrainingModel {
 
     static final String CLS_HEAD = "training.cls_head.";
+    static final String PATCH_HEAD = "training.patch_head.";
 
     private final LlavaConfig config;
     private final ClipVisionTower vision;
@@ -32,6 +33,7 @@ public final class LlavaTrainingModel {
     private final LlamaModel language;
     private final NDArray embedTable;
     private final Linear clsHead;
+    private final Linear patchHead;
 
     public LlavaTrainingModel(LlavaConfig config, TrainableWeights weights, int presenceClasses, long seed) {
         this.config = config;
@@ -48,6 +50,10 @@ public final class LlavaTrainingModel {
                 weights.addExtra(CLS_HEAD + "weight", manager.create(gaussian(seed, presenceClasses * width,
                         1 / Math.sqrt(width)), new Shape(presenceClasses, width))),
                 weights.addExtra(CLS_HEAD + "bias", manager.zeros(new Shape(presenceClasses))));
+        this.patchHead = new Linear(
+                weights.addExtra(PATCH_HEAD + "weight", manager.create(gaussian(seed + 1, PatchLabeller.CLASSES * width,
+                        1 / Math.sqrt(width)), new Shape(PatchLabeller.CLASSES, width))),
+                weights.addExtra(PATCH_HEAD + "bias", manager.zeros(new Shape(PatchLabeller.CLASSES))));
     }
 
     private static float[] gaussian(long seed, int count, double std) {
@@ -60,17 +66,22 @@ public final class LlavaTrainingModel {
     }
 
     /** Losses of one batch; every array belongs to {@code manager}. */
-    public record Losses(NDArray total, NDArray answer, NDArray presence, NDArray answerTokensCorrect,
+    public record Losses(NDArray total, NDArray answer, NDArray presence, NDArray patches, NDArray answerTokensCorrect,
             NDArray answerTokens) {}
 
-    public Losses losses(NDManager manager, TrainingBatch batch, float presenceShare) {
+    /**
+     * @param presenceShare weight of the [CLS] presence loss
+     * @param patchShare    weight of the per-patch class loss
+     */
+    public Losses losses(NDManager manager, TrainingBatch batch, float presenceShare, float patchShare) {
         int b = batch.batchSize();
         int images = batch.imagesPerExample();
         int n = config.vision().numPatches();
         long d = config.text().hiddenSize();
         NDArray features = vision.forward(pixels(manager, batch.pixels()), Set.of()).features();
         NDArray cls = features.get(new NDIndex(":, 0, :"));
-        NDArray visual = projector.apply(features.get(new NDIndex(":, 1:, :"))).reshape(b, images, n, d);
+        NDArray patchFeatures = features.get(new NDIndex(":, 1:, :"));
+        NDArray visual = projector.apply(patchFeatures).reshape(b, images, n, d);
         NDList parts = new NDList();
         for (int s = 0; s <= images; s++) {
             long[][] ids = batch.segments().get(s);
@@ -91,8 +102,10 @@ public final class LlavaTrainingModel {
         NDArray correct = logits.argMax(-1).eq(targets).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
                 .mul(weights).sum();
         NDArray presence = binaryCrossEntropy(clsHead.apply(cls), manager.create(batch.presence()));
-        NDArray total = answer.add(presence.mul(presenceShare));
-        return new Losses(total, answer, presence, correct, answerTokens);
+        NDArray patchLabels = manager.create(batch.patchLabels()).oneHot(PatchLabeller.CLASSES);
+        NDArray patches = patchHead.apply(patchFeatures).logSoftmax(-1).mul(patchLabels).sum(new int[] {-1}).mean().neg();
+        NDArray total = answer.add(presence.mul(presenceShare)).add(patches.mul(patchShare));
+        return new Losses(total, answer, presence, patches, correct, answerTokens);
     }
 
     private NDArray embed(NDManager manager, long[][] ids) {

@@ -11,9 +11,10 @@ import java.util.List;
  * @param segments text ids before image 0, between images, and after the last image: [segment][B][len]
  * @param pixels   images example-major (example b, image j at b * imagesPerExample + j)
  * @param presence the [CLS] auxiliary targets, in the order of {@code pixels}
+ * @param patchLabels the patch head's targets, in the order of {@code pixels}
  */
 public record TrainingBatch(int batchSize, int imagesPerExample, List<long[][]> segments, long[][] targets,
-        float[][] weights, List<PixelValues> pixels, float[][] presence) {
+        float[][] weights, List<PixelValues> pixels, float[][] presence, long[][] patchLabels) {
 
     public TrainingBatch {
         if (segments.size() != imagesPerExample + 1) {

@@ -10,8 +10,10 @@ import java.util.List;
  * @param answerStart index in {@code ids} of the first answer token; the loss covers answerStart..end
  * @param images      preprocessed pixels, one per image token, in order
  * @param presence    per image, the multi-hot target of the [CLS] auxiliary head
+ * @param patchLabels per image, the {@link PatchLabeller} class of every patch (target of the patch head)
  */
-public record TrainingExample(long[] ids, int answerStart, List<PixelValues> images, List<float[]> presence) {
+public record TrainingExample(long[] ids, int answerStart, List<PixelValues> images, List<float[]> presence,
+        List<int[]> patchLabels) {
 
     public TrainingExample {
         if (answerStart < 1 || answerStart >= ids.length) {
@@ -24,5 +26,9 @@ public record TrainingExample(long[] ids, int answerStart, List<PixelValues> ima
         ids = ids.clone();
         images = List.copyOf(images);
         presence = List.copyOf(presence);
+        patchLabels = List.copyOf(patchLabels);
+        if (patchLabels.size() != images.size()) {
+            throw new IllegalArgumentException(images.size() + " images but " + patchLabels.size() + " patch labellings");
+        }
     }
 }

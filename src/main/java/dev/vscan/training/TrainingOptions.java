@@ -16,12 +16,13 @@ import java.util.Map;
  * @param warmupSteps    linear warm-up length
  * @param maxGradNorm    global gradient norm above which gradients are scaled down
  * @param presenceShare  weight of the [CLS] auxiliary loss next to the answer loss
+ * @param patchShare     weight of the per-patch class loss next to the answer loss
  * @param maxMinutes     wall-clock cap; training stops early (and saves) when it is reached
  * @param checkpointEvery steps between saved checkpoints
  * @param familyWeights  how often each question family is drawn
  */
 public record TrainingOptions(Path output, long seed, int steps, int batchSize, float learningRate, int warmupSteps,
-        float maxGradNorm, float presenceShare, double maxMinutes, int checkpointEvery,
+        float maxGradNorm, float presenceShare, float patchShare, double maxMinutes, int checkpointEvery,
         Map<QuestionFamily, Double> familyWeights) {
 
     public TrainingOptions {
@@ -53,11 +54,11 @@ public record TrainingOptions(Path output, long seed, int steps, int batchSize, 
             // Two-image questions cost twice as much per step; they are drawn half as often.
             weights.put(family, family.images() > 1 ? 0.5 : 1.0);
         }
-        return new TrainingOptions(output, 1, steps, 16, 1e-3f, 150, 1f, 0.5f, 110, 500, weights);
+        return new TrainingOptions(output, 1, steps, 16, 1e-3f, 150, 1f, 0.5f, 0.5f, 110, 500, weights);
     }
 
     public TrainingOptions withSeed(long newSeed) {
         return new TrainingOptions(output, newSeed, steps, batchSize, learningRate, warmupSteps, maxGradNorm,
-                presenceShare, maxMinutes, checkpointEvery, familyWeights);
+                presenceShare, patchShare, maxMinutes, checkpointEvery, familyWeights);
     }
 }

@@ -17,9 +17,9 @@ class BatchAssemblerTest {
     void answerTokensAreTargetsOfThePositionBeforeThemOnceTheImageIsExpanded() {
         // <s> USER <image> q q ANSWER </s>, with 4 visual tokens per image.
         TrainingExample shortOne = new TrainingExample(new long[] {1, 5, IMAGE, 6, 7, 8, 2}, 5, List.of(PIXELS),
-                List.of(new float[] {1, 0}));
+                List.of(new float[] {1, 0}), List.of(new int[] {0, 5, 0, 0}));
         TrainingExample longOne = new TrainingExample(new long[] {1, 5, IMAGE, 6, 7, 7, 9, 9, 2}, 6, List.of(PIXELS),
-                List.of(new float[] {0, 1}));
+                List.of(new float[] {0, 1}), List.of(new int[] {0, 0, 7, 0}));
 
         TrainingBatch batch = new BatchAssembler(IMAGE, 4, 0).assemble(List.of(shortOne, longOne));
 
@@ -33,13 +33,15 @@ class BatchAssemblerTest {
         assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0, 0, 1, 1, 0, 0, 0}, batch.weights()[0]);
         assertArrayEquals(new long[] {0, 0, 0, 0, 0, 0, 0, 0, 9, 9, 2, 0}, batch.targets()[1]);
         assertArrayEquals(new float[] {0, 1}, batch.presence()[1]);
+        assertArrayEquals(new long[] {0, 0, 7, 0}, batch.patchLabels()[1]);
     }
 
     @Test
     void twoImageExamplesKeepTheirImagesInOrder() {
         PixelValues second = new PixelValues(3, 2, 2, new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
         TrainingExample example = new TrainingExample(new long[] {1, IMAGE, 4, IMAGE, 6, 8, 2}, 5,
-                List.of(PIXELS, second), List.of(new float[] {1}, new float[] {0}));
+                List.of(PIXELS, second), List.of(new float[] {1}, new float[] {0}),
+                List.of(new int[4], new int[4]));
 
         TrainingBatch batch = new BatchAssembler(IMAGE, 4, 0).assemble(List.of(example));
 
@@ -52,9 +54,9 @@ class BatchAssemblerTest {
     @Test
     void mixingImageCountsInOneBatchIsRefused() {
         TrainingExample one = new TrainingExample(new long[] {1, IMAGE, 6, 2}, 2, List.of(PIXELS),
-                List.of(new float[] {1}));
+                List.of(new float[] {1}), List.of(new int[4]));
         TrainingExample two = new TrainingExample(new long[] {1, IMAGE, IMAGE, 6, 2}, 3, List.of(PIXELS, PIXELS),
-                List.of(new float[] {1}, new float[] {1}));
+                List.of(new float[] {1}, new float[] {1}), List.of(new int[4], new int[4]));
 
         assertThrows(IllegalArgumentException.class, () -> new BatchAssembler(IMAGE, 4, 0).assemble(List.of(one, two)));
     }

@@ -39,14 +39,14 @@ class LlavaTrainerTest {
         try (LlavaPipeline engine = LlavaPipeline.load(checkpoint, EngineOptions.parse("cpu"), ImageLimits.defaults());
                 TrainableWeights weights = TrainableWeights.load(checkpoint, NDManager.newBaseManager("PyTorch"))) {
             ExampleEncoder encoder = new ExampleEncoder(engine.tokenizer(), engine.preprocessor(),
-                    config.text().eosTokenIds().get(0));
+                    config.text().eosTokenIds().get(0), config.vision().patchSize());
             TrainingExample example = encoder.encode(question);
             LlavaTrainingModel model = new LlavaTrainingModel(config, weights, 20, 1);
             TrainingBatch batch = new BatchAssembler(config.imageTokenIndex(), config.vision().numPatches(),
                     config.padTokenId()).assemble(List.of(example));
             float trainingLoss;
             try (NDManager scope = weights.manager().newSubManager()) {
-                trainingLoss = model.losses(scope, batch, 0f).answer().getFloat();
+                trainingLoss = model.losses(scope, batch, 0f, 0f).answer().getFloat();
             }
 
             long[] ids = example.ids();
@@ -66,7 +66,7 @@ class LlavaTrainerTest {
     @Test
     void aFewStepsOnTheSameQuestionsLowerTheLoss(@TempDir Path out) throws IOException {
         Path start = copy(TestModels.tinyCheckpoint(), out.resolve("start"));
-        TrainingOptions options = new TrainingOptions(out.resolve("trained"), 5, 12, 4, 3e-3f, 2, 1f, 0.5f, 10, 100,
+        TrainingOptions options = new TrainingOptions(out.resolve("trained"), 5, 12, 4, 3e-3f, 2, 1f, 0.5f, 0.5f, 10, 100,
                 Map.of(QuestionFamily.COLOUR, 1.0));
         List<VisualQuestion> questions = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
