@@ -2,8 +2,7 @@ package dev.vscan.service;
 
 import dev.vscan.model.EngineOptions;
 import dev.vscan.model.LlavaPipeline;
-import dev.vscan.model.checkpoint.TinyCheckpointGenerator;
-import dev.vscan.model.checkpoint.TinyCheckpointPreset;
+import dev.vscan.model.checkpoint.BuiltinModel;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.generation.SamplingParams;
@@ -11,15 +10,15 @@ import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.PixelValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
-import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
  * Finds the model to serve and loads replicas of it. Without vscan.model.path the built-in model is
- * used: a tiny checkpoint generated into the data directory on first start (its answers are
- * meaningless; configure a real checkpoint for real answers).
+ * used: a small LLaVA trained on synthetic shapes (docs/MODEL_CARD.md), copied into the data directory
+ * on first start. It answers questions about shapes, colours, counts, positions and corner digits only;
+ * configure a real checkpoint for anything else.
  */
 @ApplicationScoped
 public class ModelRepository {
@@ -41,13 +40,16 @@ public class ModelRepository {
         return new ImageLimits(config.limits().maxImageBytes(), config.limits().maxImagePixels());
     }
 
+    private Path installed;
+
     private synchronized Path builtin() {
-        Path dir = config.dataDir().resolve("models").resolve("builtin-tiny");
-        if (!Files.exists(dir.resolve("config.json"))) {
-            LOG.infof("generating the built-in tiny model into %s", dir.toAbsolutePath());
-            TinyCheckpointGenerator.generate(dir, TinyCheckpointPreset.TINY, 0);
+        if (installed != null) {
+            return installed;
         }
-        return dir;
+        Path dir = config.dataDir().resolve("models").resolve("builtin-" + BuiltinModel.NAME);
+        LOG.debugf("built-in model in %s", dir.toAbsolutePath());
+        installed = BuiltinModel.install(dir);
+        return installed;
     }
 
     /** Loads replica {@code index} on its device and runs one forward so the first request is not slow. */
