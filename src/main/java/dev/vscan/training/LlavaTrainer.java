@@ -156,11 +156,12 @@ public final class LlavaTrainer implements AutoCloseable {
             float norm = (float) Math.sqrt(squares);
             if (!Float.isFinite(loss) || !Float.isFinite(norm)) {
                 // A rare non-finite step is dropped, not applied; a run of them means training diverged.
+                String culprit = firstNonFinite(gradients);
                 clearGradients();
                 skipped++;
                 consecutiveSkips++;
                 skipLog.accept("step " + (stepsDone + 1) + " skipped: loss " + loss + ", gradient norm " + norm
-                        + " (first non-finite gradient: " + firstNonFinite(gradients) + ")");
+                        + " (first non-finite gradient: " + culprit + ")");
                 if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
                     throw new IllegalStateException("training diverged at step " + (stepsDone + 1) + ": "
                             + consecutiveSkips + " non-finite steps in a row; the last checkpoint in "
