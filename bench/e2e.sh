@@ -1,6 +1,6 @@
 #!/usr/bin/env bash
 # End-to-end benchmark through Kafka: starts the packaged service (embedded broker) once per
-# configuration - engine echo (no model: the service's own cost) and llava (the built-in tiny
+# configuration - engine echo (no model: the service's own cost) and llava (the built-in shapes-vqa
 # model), max batch size 1 and 8 - and drives it with dev.vscan.bench.EndToEndBenchmark.
 # Usage: bench/e2e.sh [--warmup 500] [--paced 200] [--rate 20] [--burst 2000]
 set -euo pipefail
