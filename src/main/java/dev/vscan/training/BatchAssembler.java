@@ -66,7 +66,7 @@ public final class BatchAssembler {
             for (int j = 0; j < images; j++) {
                 pixels.add(example.images().get(j));
                 presence[b * images + j] = example.presence().get(j);
-                patchLabels[b * images + j] = java.util.Arrays.stream(example.patchLabels().get(j)).asLongStream().toArray();
+                patchLabels[b * images + j] = Arrays.stream(example.patchLabels().get(j)).asLongStream().toArray();
             }
         }
         return new TrainingBatch(batch, images, segments, targets, weights, pixels, presence, patchLabels);

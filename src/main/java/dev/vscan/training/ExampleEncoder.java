@@ -7,6 +7,7 @@ import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.synth.Scene;
 import dev.vscan.synth.SceneRenderer;
 import dev.vscan.synth.VisualQuestion;
+import java.awt.image.BufferedImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -44,7 +45,7 @@ public final class ExampleEncoder {
         List<float[]> presence = new ArrayList<>();
         List<int[]> patches = new ArrayList<>();
         for (Scene scene : question.scenes()) {
-            java.awt.image.BufferedImage image = SceneRenderer.render(scene);
+            BufferedImage image = SceneRenderer.render(scene);
             pixels.add(preprocessor.preprocess(image));
             presence.add(scene.presence());
             patches.add(labeller.labels(scene, image));

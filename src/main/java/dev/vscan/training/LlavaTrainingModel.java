@@ -5,6 +5,7 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.vscan.model.MultiModalProjector;
 import dev.vscan.model.clip.ClipVisionTower;
@@ -15,6 +16,7 @@ import dev.vscan.model.nn.Linear;
 import java.nio.FloatBuffer;
 import java.util.List;
 import java.util.Set;
+import java.util.SplittableRandom;
 
 /**
  * The engine's vision tower, projector and decoder, built over {@link TrainableWeights}, plus a linear
@@ -57,7 +59,7 @@ public final class LlavaTrainingModel {
     }
 
     private static float[] gaussian(long seed, int count, double std) {
-        java.util.SplittableRandom random = new java.util.SplittableRandom(seed);
+        SplittableRandom random = new SplittableRandom(seed);
         float[] values = new float[count];
         for (int i = 0; i < count; i++) {
             values[i] = (float) (random.nextGaussian() * std);
@@ -99,7 +101,7 @@ public final class LlavaTrainingModel {
         NDArray picked = logits.logSoftmax(-1).mul(targets.oneHot((int) vocab)).sum(new int[] {-1});
         NDArray answerTokens = weights.sum();
         NDArray answer = picked.mul(weights).sum().neg().div(answerTokens);
-        NDArray correct = logits.argMax(-1).eq(targets).toType(ai.djl.ndarray.types.DataType.FLOAT32, false)
+        NDArray correct = logits.argMax(-1).eq(targets).toType(DataType.FLOAT32, false)
                 .mul(weights).sum();
         NDArray presence = binaryCrossEntropy(clsHead.apply(cls), manager.create(batch.presence()));
         NDArray patchLabels = manager.create(batch.patchLabels()).oneHot(PatchLabeller.CLASSES);

@@ -8,6 +8,7 @@ import dev.vscan.synth.SceneRenderer;
 import dev.vscan.synth.ShapeKind;
 import java.awt.Rectangle;
 import java.awt.image.BufferedImage;
+import java.util.Arrays;
 import java.util.Map;
 
 /**
@@ -43,7 +44,7 @@ public final class PatchLabeller {
         int[] votes = new int[CLASSES];
         for (int py = 0; py < grid; py++) {
             for (int px = 0; px < grid; px++) {
-                java.util.Arrays.fill(votes, 0);
+                Arrays.fill(votes, 0);
                 for (int y = py * patchSize; y < (py + 1) * patchSize; y++) {
                     for (int x = px * patchSize; x < (px + 1) * patchSize; x++) {
                         votes[pixelClass[y * size + x]]++;
