@@ -1,6 +1,8 @@
 package dev.vscan.evaluation;
 
 import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
@@ -43,11 +45,7 @@ public final class AccuracyEvaluator {
     public List<MethodResult> evaluate(List<VisualQuestion> questions, List<EvaluatedMethod> methods) {
         List<List<PixelValues>> pixels = new ArrayList<>();
         for (VisualQuestion q : questions) {
-            List<PixelValues> images = new ArrayList<>();
-            for (Scene scene : q.scenes()) {
-                images.add(pipeline.preprocessor().preprocess(SceneRenderer.render(scene)));
-            }
-            pixels.add(images);
+            pixels.add(pixels(q));
         }
         PlanResolver resolver = new PlanResolver(pipeline.model().config());
         List<MethodResult> results = new ArrayList<>();
@@ -55,6 +53,22 @@ public final class AccuracyEvaluator {
             results.add(evaluate(questions, pixels, method, resolver));
         }
         return results;
+    }
+
+    /** The question's pictures, rendered and run through the pipeline's image preprocessing. */
+    public List<PixelValues> pixels(VisualQuestion question) {
+        List<PixelValues> images = new ArrayList<>();
+        for (Scene scene : question.scenes()) {
+            images.add(pipeline.preprocessor().preprocess(SceneRenderer.render(scene)));
+        }
+        return images;
+    }
+
+    /** The model's answer to one question with every visual token, as generated (not normalised). */
+    public String answer(VisualQuestion question, List<PixelValues> pixels) {
+        GenerationRequest request = pipeline.requestForPixels(question.question(), pixels,
+                SamplingParams.greedy(MAX_NEW_TOKENS), VisualTokenReducer.NONE, SequencePruner.NONE);
+        return pipeline.answer(List.of(request), TokenListener.NONE).get(0).text();
     }
 
     private MethodResult evaluate(List<VisualQuestion> questions, List<List<PixelValues>> pixels,

@@ -4,11 +4,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
 import dev.vscan.model.LlavaPipeline;
-import dev.vscan.model.extension.SequencePruner;
-import dev.vscan.model.extension.VisualTokenReducer;
-import dev.vscan.model.generation.GenerationRequest;
-import dev.vscan.model.generation.SamplingParams;
-import dev.vscan.model.generation.TokenListener;
 import dev.vscan.model.image.PixelValues;
 import dev.vscan.synth.SceneRenderer;
 import dev.vscan.synth.SyntheticDataset;
@@ -48,24 +43,23 @@ public final class SampleWriter {
         List<String> answers = new ArrayList<>();
         ObjectMapper json = new ObjectMapper();
         ArrayNode list = json.createArrayNode();
+        AccuracyEvaluator evaluator = new AccuracyEvaluator(pipeline, 1);
         try {
             Files.createDirectories(out);
             int n = 0;
             for (VisualQuestion q : questions) {
                 n++;
                 List<PixelValues> pixels = new ArrayList<>();
-                List<String> names = new ArrayList<>();
+                List<String> files = new ArrayList<>();
                 for (int i = 0; i < q.scenes().size(); i++) {
                     BufferedImage image = SceneRenderer.render(q.scenes().get(i));
                     String name = String.format("%02d-%s%s.png", n, q.family().jsonName(),
                             q.scenes().size() > 1 ? "-" + (i + 1) : "");
                     ImageIO.write(image, "png", out.resolve(name).toFile());
-                    names.add("![](" + name + ")");
+                    files.add(name);
                     pixels.add(pipeline.preprocessor().preprocess(image));
                 }
-                GenerationRequest request = pipeline.requestForPixels(q.question(), pixels, SamplingParams.greedy(6),
-                        VisualTokenReducer.NONE, SequencePruner.NONE);
-                String answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0).text().trim();
+                String answer = evaluator.answer(q, pixels).trim();
                 answers.add(answer);
                 boolean right = AccuracyEvaluator.normalise(answer).equals(AccuracyEvaluator.normalise(q.answer()));
                 ObjectNode entry = list.addObject();
@@ -73,9 +67,9 @@ public final class SampleWriter {
                 entry.put("question", q.question());
                 entry.put("expected", q.answer());
                 entry.put("answer", answer);
-                ArrayNode files = entry.putArray("images");
-                names.forEach(n2 -> files.add(n2.substring(4, n2.length() - 1)));
-                table.append("| ").append(String.join(" ", names)).append(" | ").append(q.question()).append(" | ")
+                files.forEach(entry.putArray("images")::add);
+                List<String> pictures = files.stream().map(f -> "![](" + f + ")").toList();
+                table.append("| ").append(String.join(" ", pictures)).append(" | ").append(q.question()).append(" | ")
                         .append(q.answer()).append(" | ").append(answer).append(right ? "" : " (wrong)").append(" |\n");
             }
             Files.writeString(out.resolve("README.md"), table);

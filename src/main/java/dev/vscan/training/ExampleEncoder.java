@@ -52,9 +52,4 @@ public final class ExampleEncoder {
         }
         return new TrainingExample(ids, promptIds.length, pixels, presence, patches);
     }
-
-    /** The prompt ids alone, as generation would receive them. */
-    public long[] promptIds(VisualQuestion question) {
-        return tokenizer.encode(LlavaPrompt.forImages(question.scenes().size(), question.question()));
-    }
 }

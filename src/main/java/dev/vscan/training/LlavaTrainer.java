@@ -222,10 +222,6 @@ public final class LlavaTrainer implements AutoCloseable {
         TrainingLogWriter.write(options.output(), history, checks);
     }
 
-    public List<StepRecord> history() {
-        return List.copyOf(history);
-    }
-
     public int stepsDone() {
         return stepsDone;
     }
@@ -233,11 +229,6 @@ public final class LlavaTrainer implements AutoCloseable {
     /** Steps dropped because their loss or gradient was not finite. */
     public int skippedSteps() {
         return skipped;
-    }
-
-    /** Where skipped steps are reported (standard error unless set). */
-    public void onSkip(Consumer<String> log) {
-        this.skipLog = log;
     }
 
     private void clearGradients() {

@@ -56,9 +56,4 @@ public record TrainingOptions(Path output, long seed, int steps, int batchSize, 
         }
         return new TrainingOptions(output, 1, steps, 16, 1e-3f, 150, 1f, 0.5f, 0.5f, 110, 300, weights);
     }
-
-    public TrainingOptions withSeed(long newSeed) {
-        return new TrainingOptions(output, newSeed, steps, batchSize, learningRate, warmupSteps, maxGradNorm,
-                presenceShare, patchShare, maxMinutes, checkpointEvery, familyWeights);
-    }
 }

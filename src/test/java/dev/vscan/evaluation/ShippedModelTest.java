@@ -5,19 +5,11 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import dev.vscan.model.EngineOptions;
 import dev.vscan.model.LlavaPipeline;
 import dev.vscan.model.checkpoint.BuiltinModel;
-import dev.vscan.model.extension.SequencePruner;
-import dev.vscan.model.extension.VisualTokenReducer;
-import dev.vscan.model.generation.SamplingParams;
-import dev.vscan.model.generation.TokenListener;
 import dev.vscan.model.image.ImageLimits;
-import dev.vscan.model.image.PixelValues;
 import dev.vscan.synth.QuestionFamily;
-import dev.vscan.synth.Scene;
-import dev.vscan.synth.SceneRenderer;
 import dev.vscan.synth.SyntheticDataset;
 import dev.vscan.synth.VisualQuestion;
 import java.nio.file.Path;
-import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
@@ -50,16 +42,11 @@ class ShippedModelTest {
         List<VisualQuestion> heldOut = new SyntheticDataset(SyntheticDataset.HELD_OUT_SEED, 112).heldOut(PER_FAMILY);
         try (LlavaPipeline pipeline = LlavaPipeline.load(BuiltinModel.install(dir), EngineOptions.parse("cpu"),
                 ImageLimits.defaults())) {
+            AccuracyEvaluator evaluator = new AccuracyEvaluator(pipeline, 1);
             for (Pin pin : PINS) {
                 VisualQuestion question = heldOut.get(pin.family().ordinal() * PER_FAMILY + pin.index());
                 assertEquals(pin.answer(), question.answer(), "the pin names the expected answer");
-                List<PixelValues> pixels = new ArrayList<>();
-                for (Scene scene : question.scenes()) {
-                    pixels.add(pipeline.preprocessor().preprocess(SceneRenderer.render(scene)));
-                }
-                String answer = pipeline.answer(List.of(pipeline.requestForPixels(question.question(), pixels,
-                        SamplingParams.greedy(6), VisualTokenReducer.NONE, SequencePruner.NONE)), TokenListener.NONE)
-                        .get(0).text();
+                String answer = evaluator.answer(question, evaluator.pixels(question));
                 assertEquals(pin.answer(), AccuracyEvaluator.normalise(answer), question.question());
             }
         }

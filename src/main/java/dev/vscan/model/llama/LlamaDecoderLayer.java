@@ -30,9 +30,7 @@ public final class LlamaDecoderLayer {
         NDArray k = attention.keys(normed, rope);
         NDArray v = attention.values(normed);
         NDArray lastRow = recordLastRow ? LlamaAttention.lastRowAttention(q, k, mask) : null;
-        NDArray h = x.add(attention.attend(q, k, v, mask));
-        NDArray out = h.add(mlp.apply(postAttentionNorm.apply(h)));
-        return new PrefillOutput(out, new LayerCache(k, v, keyMask, positionShift), lastRow);
+        return new PrefillOutput(attendAndMix(x, q, k, v, mask), new LayerCache(k, v, keyMask, positionShift), lastRow);
     }
 
     /**
@@ -41,9 +39,8 @@ public final class LlamaDecoderLayer {
      */
     NDArray forward(NDArray x, NDList rope, NDArray mask) {
         NDArray normed = inputNorm.apply(x);
-        NDArray h = x.add(attention.attend(attention.queries(normed, rope), attention.keys(normed, rope),
-                attention.values(normed), mask));
-        return h.add(mlp.apply(postAttentionNorm.apply(h)));
+        return attendAndMix(x, attention.queries(normed, rope), attention.keys(normed, rope), attention.values(normed),
+                mask);
     }
 
     /** One new token per sequence, x [B, 1, D]; appends to this layer's cache. */
@@ -53,7 +50,12 @@ public final class LlamaDecoderLayer {
         cache.append(attention.keys(normed, rope), attention.values(normed));
         long batch = x.getShape().get(0);
         NDArray mask = cache.keyMask().reshape(batch, 1, 1, cache.length());
-        NDArray h = x.add(attention.attend(q, cache.keys(), cache.values(), mask));
+        return attendAndMix(x, q, cache.keys(), cache.values(), mask);
+    }
+
+    /** The residual attention step and the residual MLP step that every form of the layer shares. */
+    private NDArray attendAndMix(NDArray x, NDArray q, NDArray k, NDArray v, NDArray mask) {
+        NDArray h = x.add(attention.attend(q, k, v, mask));
         return h.add(mlp.apply(postAttentionNorm.apply(h)));
     }
 
