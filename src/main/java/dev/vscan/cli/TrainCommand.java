@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * {@code train --out DIR [--steps N] [--batch N] [--seed N] [--lr X] [--warmup N] [--max-minutes M]
- * [--checkpoint-every N]}: trains the built-in shapes model from scratch on CPU.
+ * [--checkpoint-every N] [--caption-share X] [--caption-weight X]}: trains the built-in shapes model from scratch on CPU.
  */
 final class TrainCommand {
 
@@ -16,7 +16,8 @@ final class TrainCommand {
 
     static int run(String[] args, PrintStream out) {
         Arguments a = new Arguments(args, 1,
-                Set.of("out", "steps", "batch", "seed", "lr", "warmup", "max-minutes", "checkpoint-every"), Set.of());
+                Set.of("out", "steps", "batch", "seed", "lr", "warmup", "max-minutes", "checkpoint-every",
+                        "caption-share", "caption-weight"), Set.of());
         if (!a.positional().isEmpty()) {
             throw new UsageException("train takes no positional arguments; give the output with --out DIR");
         }
@@ -24,6 +25,8 @@ final class TrainCommand {
         TrainingOptions options = new TrainingOptions(d.output(), a.longValue("seed", d.seed()), d.steps(),
                 a.integer("batch", d.batchSize()), (float) a.decimal("lr", d.learningRate()),
                 a.integer("warmup", d.warmupSteps()), d.maxGradNorm(), d.presenceShare(), d.patchShare(),
+                (float) a.decimal("caption-share", d.captionShare()),
+                (float) a.decimal("caption-weight", d.captionWeight()),
                 a.decimal("max-minutes", d.maxMinutes()), a.integer("checkpoint-every", d.checkpointEvery()),
                 d.familyWeights());
         try (LlavaTrainer trainer = LlavaTrainer.fromScratch(options)) {

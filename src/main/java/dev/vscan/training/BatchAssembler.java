@@ -61,7 +61,7 @@ public final class BatchAssembler {
                 // An id after the last image token sits (visual tokens - 1) further along per image.
                 int position = i + images * (visualTokensPerImage - 1);
                 targets[b][position - 1] = ids[i];
-                weights[b][position - 1] = 1f;
+                weights[b][position - 1] = example.answerWeight();
             }
             for (int j = 0; j < images; j++) {
                 pixels.add(example.images().get(j));

@@ -30,26 +30,32 @@ public final class ExampleEncoder {
         this.labeller = new PatchLabeller(patchSize);
     }
 
+    /** A question with its single-word answer, each answer token weighted 1. */
     public TrainingExample encode(VisualQuestion question) {
-        String prompt = LlavaPrompt.forImages(question.scenes().size(), question.question());
+        return encode(question.scenes(), question.question(), question.answer(), 1f);
+    }
+
+    /** Any instruction about the scenes with its expected reply, each reply token weighted {@code answerWeight}. */
+    public TrainingExample encode(List<Scene> scenes, String instruction, String reply, float answerWeight) {
+        String prompt = LlavaPrompt.forImages(scenes.size(), instruction);
         long[] promptIds = tokenizer.encode(prompt);
-        long[] withAnswer = tokenizer.encode(prompt + " " + question.answer());
+        long[] withAnswer = tokenizer.encode(prompt + " " + reply);
         // The answer must tokenize on its own, so the prompt the model is trained on is the one it is served.
         if (withAnswer.length <= promptIds.length
                 || !Arrays.equals(Arrays.copyOf(withAnswer, promptIds.length), promptIds)) {
-            throw new IllegalStateException("answer '" + question.answer() + "' merges with the prompt's last token");
+            throw new IllegalStateException("answer '" + reply + "' merges with the prompt's last token");
         }
         long[] ids = Arrays.copyOf(withAnswer, withAnswer.length + 1);
         ids[withAnswer.length] = eosId;
         List<PixelValues> pixels = new ArrayList<>();
         List<float[]> presence = new ArrayList<>();
         List<int[]> patches = new ArrayList<>();
-        for (Scene scene : question.scenes()) {
+        for (Scene scene : scenes) {
             BufferedImage image = SceneRenderer.render(scene);
             pixels.add(preprocessor.preprocess(image));
             presence.add(scene.presence());
             patches.add(labeller.labels(scene, image));
         }
-        return new TrainingExample(ids, promptIds.length, pixels, presence, patches);
+        return new TrainingExample(ids, promptIds.length, pixels, presence, patches, answerWeight);
     }
 }

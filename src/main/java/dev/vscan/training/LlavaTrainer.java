@@ -16,6 +16,10 @@ import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.model.weights.DType;
+import dev.vscan.synth.Colour;
+import dev.vscan.synth.Scene;
+import dev.vscan.synth.SceneCaption;
+import dev.vscan.synth.ShapeKind;
 import dev.vscan.synth.SyntheticDataset;
 import dev.vscan.synth.VisualQuestion;
 import java.io.IOException;
@@ -29,8 +33,8 @@ import java.util.Map;
 import java.util.function.Consumer;
 
 /**
- * Trains the {@link TinyCheckpointPreset#SHAPES} model on synthetic questions: the answer tokens' cross
- * entropy plus the [CLS] presence loss, Adam with warm-up, cosine decay and global-norm clipping. Every
+ * Trains the {@link TinyCheckpointPreset#SHAPES} model on synthetic questions and scene captions: the
+ * answer tokens' cross entropy plus the [CLS] presence and per-patch class losses, Adam with warm-up, cosine decay and global-norm clipping. Every
  * step runs in its own NDManager, so memory stays flat however long training runs.
  */
 public final class LlavaTrainer implements AutoCloseable {
@@ -56,8 +60,8 @@ public final class LlavaTrainer implements AutoCloseable {
     private final List<StepRecord> history = new ArrayList<>();
     private final List<HeldOutCheck> checks = new ArrayList<>();
     private final List<List<VisualQuestion>> heldOutBatches;
-    private final List<VisualQuestion> pendingOne = new ArrayList<>();
-    private final List<VisualQuestion> pendingTwo = new ArrayList<>();
+    private final List<TrainingExample> pendingOne = new ArrayList<>();
+    private final List<TrainingExample> pendingTwo = new ArrayList<>();
     private static final int MAX_CONSECUTIVE_SKIPS = 20;
 
     private long nextQuestion;
@@ -73,7 +77,7 @@ public final class LlavaTrainer implements AutoCloseable {
         this.tokenizer = LlavaTokenizer.load(initial, config.imageTokenIndex());
         NDManager manager = NDManager.newBaseManager("PyTorch");
         this.weights = TrainableWeights.load(initial, manager);
-        this.model = new LlavaTrainingModel(config, weights, dev.vscan.synth.ShapeKind.values().length * dev.vscan.synth.Colour.values().length, options.seed());
+        this.model = new LlavaTrainingModel(config, weights, ShapeKind.values().length * Colour.values().length, options.seed());
         ImagePreprocessor preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(initial), ImageLimits.defaults());
         this.encoder = new ExampleEncoder(tokenizer, preprocessor, config.text().eosTokenIds().get(0),
                 config.vision().patchSize());
@@ -132,12 +136,16 @@ public final class LlavaTrainer implements AutoCloseable {
 
     /** One optimiser step on the next batch of training questions. */
     public StepRecord step(double secondsSoFar) {
-        return step(nextBatch(), secondsSoFar);
+        return stepOn(nextBatch(), secondsSoFar);
     }
 
     /** One optimiser step on the given questions (all with the same number of images). */
     public StepRecord step(List<VisualQuestion> questions, double secondsSoFar) {
-        TrainingBatch batch = assembler.assemble(encode(questions));
+        return stepOn(encode(questions), secondsSoFar);
+    }
+
+    private StepRecord stepOn(List<TrainingExample> examples, double secondsSoFar) {
+        TrainingBatch batch = assembler.assemble(examples);
         try (NDManager scope = weights.manager().newSubManager()) {
             LlavaTrainingModel.Losses losses;
             try (GradientCollector collector = Engine.getEngine("PyTorch").newGradientCollector()) {
@@ -246,7 +254,7 @@ public final class LlavaTrainer implements AutoCloseable {
         return "none";
     }
 
-    private List<VisualQuestion> nextBatch() {
+    private List<TrainingExample> nextBatch() {
         while (true) {
             if (pendingOne.size() >= options.batchSize()) {
                 return take(pendingOne);
@@ -254,13 +262,29 @@ public final class LlavaTrainer implements AutoCloseable {
             if (pendingTwo.size() >= options.batchSize()) {
                 return take(pendingTwo);
             }
-            VisualQuestion question = dataset.get(nextQuestion++, options.familyWeights());
-            (question.scenes().size() == 1 ? pendingOne : pendingTwo).add(question);
+            long index = nextQuestion++;
+            VisualQuestion question = dataset.get(index, options.familyWeights());
+            if (question.scenes().size() == 1 && isCaption(index, options.captionShare())) {
+                Scene scene = question.scenes().get(0);
+                pendingOne.add(encoder.encode(question.scenes(), SceneCaption.PROMPT, SceneCaption.describe(scene),
+                        options.captionWeight()));
+            } else {
+                (question.scenes().size() == 1 ? pendingOne : pendingTwo).add(encoder.encode(question));
+            }
         }
     }
 
-    private List<VisualQuestion> take(List<VisualQuestion> pending) {
-        List<VisualQuestion> batch = new ArrayList<>(pending.subList(0, options.batchSize()));
+    /**
+     * Whether training item {@code index} becomes a caption: the fractional parts of index times the
+     * golden ratio spread evenly over [0, 1), so any share is met closely in every stretch of items.
+     */
+    static boolean isCaption(long index, float share) {
+        double fraction = ((index * 0x9E3779B97F4A7C15L) >>> 11) * 0x1.0p-53;
+        return fraction < share;
+    }
+
+    private List<TrainingExample> take(List<TrainingExample> pending) {
+        List<TrainingExample> batch = new ArrayList<>(pending.subList(0, options.batchSize()));
         pending.subList(0, options.batchSize()).clear();
         return batch;
     }

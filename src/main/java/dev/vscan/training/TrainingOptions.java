@@ -17,12 +17,16 @@ import java.util.Map;
  * @param maxGradNorm    global gradient norm above which gradients are scaled down
  * @param presenceShare  weight of the [CLS] auxiliary loss next to the answer loss
  * @param patchShare     weight of the per-patch class loss next to the answer loss
+ * @param captionShare   share of one-image training items replaced by a {@link dev.vscan.synth.SceneCaption}
+ *                       of the same scene (0 turns captions off)
+ * @param captionWeight  weight of each caption token in the answer loss (a question's answer tokens weigh 1)
  * @param maxMinutes     wall-clock cap; training stops early (and saves) when it is reached
  * @param checkpointEvery steps between saved checkpoints
  * @param familyWeights  how often each question family is drawn
  */
 public record TrainingOptions(Path output, long seed, int steps, int batchSize, float learningRate, int warmupSteps,
-        float maxGradNorm, float presenceShare, float patchShare, double maxMinutes, int checkpointEvery,
+        float maxGradNorm, float presenceShare, float patchShare, float captionShare, float captionWeight,
+        double maxMinutes, int checkpointEvery,
         Map<QuestionFamily, Double> familyWeights) {
 
     public TrainingOptions {
@@ -37,6 +41,12 @@ public record TrainingOptions(Path output, long seed, int steps, int batchSize, 
         }
         if (warmupSteps < 0) {
             throw new IllegalArgumentException("warm-up steps " + warmupSteps + " must not be negative");
+        }
+        if (!(captionShare >= 0 && captionShare <= 1)) {
+            throw new IllegalArgumentException("caption share " + captionShare + " must be between 0 and 1");
+        }
+        if (!(captionWeight > 0) || Float.isInfinite(captionWeight)) {
+            throw new IllegalArgumentException("caption weight " + captionWeight + " must be finite and positive");
         }
         if (!(maxMinutes > 0)) {
             throw new IllegalArgumentException("max minutes " + maxMinutes + " must be positive");
@@ -54,6 +64,6 @@ public record TrainingOptions(Path output, long seed, int steps, int batchSize, 
             // Two-image questions cost twice as much per step; they are drawn half as often.
             weights.put(family, family.images() > 1 ? 0.5 : 1.0);
         }
-        return new TrainingOptions(output, 1, steps, 16, 1e-3f, 150, 1f, 0.5f, 0.5f, 110, 300, weights);
+        return new TrainingOptions(output, 1, steps, 16, 1e-3f, 150, 1f, 0.5f, 0.5f, 0f, 0.25f, 110, 300, weights);
     }
 }

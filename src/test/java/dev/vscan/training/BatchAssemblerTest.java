@@ -37,6 +37,16 @@ class BatchAssemblerTest {
     }
 
     @Test
+    void anExamplesAnswerWeightIsTheWeightOfEachOfItsAnswerTokens() {
+        TrainingExample caption = new TrainingExample(new long[] {1, IMAGE, 6, 7, 8, 2}, 3, List.of(PIXELS),
+                List.of(new float[] {1}), List.of(new int[4]), 0.25f);
+
+        TrainingBatch batch = new BatchAssembler(IMAGE, 4, 0).assemble(List.of(caption));
+
+        assertArrayEquals(new float[] {0, 0, 0, 0, 0, 0.25f, 0.25f, 0.25f, 0}, batch.weights()[0]);
+    }
+
+    @Test
     void twoImageExamplesKeepTheirImagesInOrder() {
         PixelValues second = new PixelValues(3, 2, 2, new float[] {1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1, 1});
         TrainingExample example = new TrainingExample(new long[] {1, IMAGE, 4, IMAGE, 6, 8, 2}, 5,

@@ -1,6 +1,7 @@
 package dev.vscan.training;
 
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDManager;
@@ -66,7 +67,7 @@ class LlavaTrainerTest {
     @Test
     void aFewStepsOnTheSameQuestionsLowerTheLoss(@TempDir Path out) throws IOException {
         Path start = copy(TestModels.tinyCheckpoint(), out.resolve("start"));
-        TrainingOptions options = new TrainingOptions(out.resolve("trained"), 5, 12, 4, 3e-3f, 2, 1f, 0.5f, 0.5f, 10, 100,
+        TrainingOptions options = new TrainingOptions(out.resolve("trained"), 5, 12, 4, 3e-3f, 2, 1f, 0.5f, 0.5f, 0f, 1f, 10, 100,
                 Map.of(QuestionFamily.COLOUR, 1.0));
         List<VisualQuestion> questions = new ArrayList<>();
         for (int i = 0; i < 4; i++) {
@@ -118,5 +119,15 @@ class LlavaTrainerTest {
             }
         }
         return to;
+    }
+
+    @Test
+    void captionsReplaceTheirShareOfTrainingItems() {
+        int captions = 0;
+        for (long index = 0; index < 1000; index++) {
+            captions += LlavaTrainer.isCaption(index, 0.25f) ? 1 : 0;
+        }
+        assertEquals(250, captions, 3);
+        assertFalse(LlavaTrainer.isCaption(7, 0f), "a zero share turns captions off");
     }
 }
