@@ -164,12 +164,12 @@ public final class LlavaTrainer implements AutoCloseable {
             float norm = (float) Math.sqrt(squares);
             if (!Float.isFinite(loss) || !Float.isFinite(norm)) {
                 // A rare non-finite step is dropped, not applied; a run of them means training diverged.
-                String culprit = firstNonFinite(gradients);
+                String culprit = nonFiniteCulprit(gradients);
                 clearGradients();
                 skipped++;
                 consecutiveSkips++;
                 skipLog.accept("step " + (stepsDone + 1) + " skipped: loss " + loss + ", gradient norm " + norm
-                        + " (first non-finite gradient: " + culprit + ")");
+                        + " (culprit: " + culprit + ")");
                 if (consecutiveSkips >= MAX_CONSECUTIVE_SKIPS) {
                     throw new IllegalStateException("training diverged at step " + (stepsDone + 1) + ": "
                             + consecutiveSkips + " non-finite steps in a row; the last checkpoint in "
@@ -245,13 +245,24 @@ public final class LlavaTrainer implements AutoCloseable {
         }
     }
 
-    private static String firstNonFinite(Map<String, NDArray> gradients) {
+    /**
+     * Names the gradient that made the step non-finite: one holding NaN or infinity, or else the one with
+     * the largest element, whose square overflowed float32 while every value stayed finite.
+     */
+    private static String nonFiniteCulprit(Map<String, NDArray> gradients) {
+        String largest = "none";
+        float largestValue = 0;
         for (Map.Entry<String, NDArray> g : gradients.entrySet()) {
-            if (!Float.isFinite(g.getValue().abs().sum().getFloat())) {
-                return g.getKey();
+            float max = g.getValue().abs().max().getFloat();
+            if (!Float.isFinite(max)) {
+                return g.getKey() + " (not finite)";
+            }
+            if (max > largestValue) {
+                largestValue = max;
+                largest = g.getKey();
             }
         }
-        return "none";
+        return largest + " (all finite; largest element " + largestValue + ")";
     }
 
     private List<TrainingExample> nextBatch() {
