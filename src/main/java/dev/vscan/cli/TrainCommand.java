@@ -21,7 +21,7 @@ final class TrainCommand {
         if (!a.positional().isEmpty()) {
             throw new UsageException("train takes no positional arguments; give the output with --out DIR");
         }
-        TrainingOptions d = TrainingOptions.defaults(Path.of(a.required("out")), a.integer("steps", 3400));
+        TrainingOptions d = TrainingOptions.defaults(Path.of(a.required("out")), a.integer("steps", 5000));
         TrainingOptions options = new TrainingOptions(d.output(), a.longValue("seed", d.seed()), d.steps(),
                 a.integer("batch", d.batchSize()), (float) a.decimal("lr", d.learningRate()),
                 a.integer("warmup", d.warmupSteps()), d.maxGradNorm(), d.presenceShare(), d.patchShare(),

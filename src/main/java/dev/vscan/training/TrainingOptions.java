@@ -64,6 +64,6 @@ public record TrainingOptions(Path output, long seed, int steps, int batchSize, 
             // Two-image questions cost twice as much per step; they are drawn half as often.
             weights.put(family, family.images() > 1 ? 0.5 : 1.0);
         }
-        return new TrainingOptions(output, 1, steps, 16, 1e-3f, 150, 1f, 0.5f, 0.5f, 0f, 0.25f, 110, 300, weights);
+        return new TrainingOptions(output, 1, steps, 16, 5e-4f, 150, 1f, 0.5f, 0.5f, 0.25f, 0.25f, 110, 300, weights);
     }
 }

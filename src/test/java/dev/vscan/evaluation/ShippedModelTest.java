@@ -26,16 +26,17 @@ class ShippedModelTest {
 
     private static final List<Pin> PINS = List.of(
             new Pin(QuestionFamily.COLOUR, 1, "blue"),
-            new Pin(QuestionFamily.COLOUR, 2, "yellow"),
+            new Pin(QuestionFamily.COLOUR, 6, "red"),
             new Pin(QuestionFamily.COUNT, 1, "0"),
             new Pin(QuestionFamily.COUNT, 3, "3"),
-            new Pin(QuestionFamily.POSITION, 0, "left"),
             new Pin(QuestionFamily.POSITION, 1, "right"),
+            new Pin(QuestionFamily.POSITION, 2, "top"),
+            new Pin(QuestionFamily.GLYPH, 2, "7"),
             new Pin(QuestionFamily.GLYPH, 5, "3"),
             new Pin(QuestionFamily.EXISTS, 1, "yes"),
-            new Pin(QuestionFamily.EXISTS, 5, "no"),
+            new Pin(QuestionFamily.EXISTS, 3, "no"),
             new Pin(QuestionFamily.COMPARE, 0, "second"),
-            new Pin(QuestionFamily.COMPARE, 1, "first"));
+            new Pin(QuestionFamily.COMPARE, 3, "first"));
 
     @Test
     void answersPinnedHeldOutQuestionsRight(@TempDir Path dir) {
