@@ -8,7 +8,7 @@ import java.util.Set;
 
 /**
  * {@code train --out DIR [--steps N] [--batch N] [--seed N] [--lr X] [--warmup N] [--max-minutes M]
- * [--checkpoint-every N] [--caption-share X] [--caption-weight X]}: trains the built-in shapes model from scratch on CPU.
+ * [--checkpoint-every N] [--caption-share X] [--caption-weight X] [--cls-digits]}: trains the built-in shapes model from scratch on CPU.
  */
 final class TrainCommand {
 
@@ -17,7 +17,7 @@ final class TrainCommand {
     static int run(String[] args, PrintStream out) {
         Arguments a = new Arguments(args, 1,
                 Set.of("out", "steps", "batch", "seed", "lr", "warmup", "max-minutes", "checkpoint-every",
-                        "caption-share", "caption-weight"), Set.of());
+                        "caption-share", "caption-weight"), Set.of("cls-digits"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("train takes no positional arguments; give the output with --out DIR");
         }
@@ -26,7 +26,7 @@ final class TrainCommand {
                 a.integer("batch", d.batchSize()), (float) a.decimal("lr", d.learningRate()),
                 a.integer("warmup", d.warmupSteps()), d.maxGradNorm(), d.presenceShare(), d.patchShare(),
                 (float) a.decimal("caption-share", d.captionShare()),
-                (float) a.decimal("caption-weight", d.captionWeight()),
+                (float) a.decimal("caption-weight", d.captionWeight()), a.flag("cls-digits") || d.clsDigits(),
                 a.decimal("max-minutes", d.maxMinutes()), a.integer("checkpoint-every", d.checkpointEvery()),
                 d.familyWeights());
         try (LlavaTrainer trainer = LlavaTrainer.fromScratch(options)) {

@@ -59,10 +59,24 @@ public record Scene(int size, List<PlacedShape> shapes, Map<Corner, Integer> gly
      * {@code kind.ordinal() * Colour.values().length + colour.ordinal()} is 1 where such a shape exists.
      */
     public float[] presence() {
+        return presence(false);
+    }
+
+    /**
+     * {@link #presence()}, followed with {@code withDigits} by ten entries more: entry 20 + d is 1 where
+     * some corner shows digit d.
+     */
+    public float[] presence(boolean withDigits) {
         int colours = Colour.values().length;
-        float[] hot = new float[ShapeKind.values().length * colours];
+        int pairs = ShapeKind.values().length * colours;
+        float[] hot = new float[pairs + (withDigits ? 10 : 0)];
         for (PlacedShape shape : shapes) {
             hot[shape.kind().ordinal() * colours + shape.colour().ordinal()] = 1f;
+        }
+        if (withDigits) {
+            for (int digit : glyphs.values()) {
+                hot[pairs + digit] = 1f;
+            }
         }
         return hot;
     }

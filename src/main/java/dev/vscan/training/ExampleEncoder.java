@@ -22,8 +22,16 @@ public final class ExampleEncoder {
     private final ImagePreprocessor preprocessor;
     private final long eosId;
     private final PatchLabeller labeller;
+    private final boolean digitsInPresence;
 
     public ExampleEncoder(LlavaTokenizer tokenizer, ImagePreprocessor preprocessor, long eosId, int patchSize) {
+        this(tokenizer, preprocessor, eosId, patchSize, false);
+    }
+
+    /** With {@code digitsInPresence} the [CLS] target also names the corner digits ({@link Scene#presence(boolean)}). */
+    public ExampleEncoder(LlavaTokenizer tokenizer, ImagePreprocessor preprocessor, long eosId, int patchSize,
+            boolean digitsInPresence) {
+        this.digitsInPresence = digitsInPresence;
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.eosId = eosId;
@@ -53,7 +61,7 @@ public final class ExampleEncoder {
         for (Scene scene : scenes) {
             BufferedImage image = SceneRenderer.render(scene);
             pixels.add(preprocessor.preprocess(image));
-            presence.add(scene.presence());
+            presence.add(scene.presence(digitsInPresence));
             patches.add(labeller.labels(scene, image));
         }
         return new TrainingExample(ids, promptIds.length, pixels, presence, patches, answerWeight);

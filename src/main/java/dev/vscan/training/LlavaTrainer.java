@@ -16,10 +16,9 @@ import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.model.weights.DType;
-import dev.vscan.synth.Colour;
+import dev.vscan.synth.Corner;
 import dev.vscan.synth.Scene;
 import dev.vscan.synth.SceneCaption;
-import dev.vscan.synth.ShapeKind;
 import dev.vscan.synth.SyntheticDataset;
 import dev.vscan.synth.VisualQuestion;
 import java.io.IOException;
@@ -63,6 +62,9 @@ public final class LlavaTrainer implements AutoCloseable {
     private final List<TrainingExample> pendingOne = new ArrayList<>();
     private final List<TrainingExample> pendingTwo = new ArrayList<>();
     private static final int MAX_CONSECUTIVE_SKIPS = 20;
+    /** Corner digits of a placeholder scene, used only to size the [CLS] target. */
+    private static final Map<Corner, Integer> ANY_DIGITS = Map.of(Corner.TOP_LEFT, 0, Corner.TOP_RIGHT, 0,
+            Corner.BOTTOM_LEFT, 0, Corner.BOTTOM_RIGHT, 0);
 
     private long nextQuestion;
     private int skipped;
@@ -77,10 +79,12 @@ public final class LlavaTrainer implements AutoCloseable {
         this.tokenizer = LlavaTokenizer.load(initial, config.imageTokenIndex());
         NDManager manager = NDManager.newBaseManager("PyTorch");
         this.weights = TrainableWeights.load(initial, manager);
-        this.model = new LlavaTrainingModel(config, weights, ShapeKind.values().length * Colour.values().length, options.seed());
+        this.model = new LlavaTrainingModel(config, weights,
+                new Scene(config.vision().imageSize(), List.of(), ANY_DIGITS).presence(options.clsDigits()).length,
+                options.seed());
         ImagePreprocessor preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(initial), ImageLimits.defaults());
         this.encoder = new ExampleEncoder(tokenizer, preprocessor, config.text().eosTokenIds().get(0),
-                config.vision().patchSize());
+                config.vision().patchSize(), options.clsDigits());
         this.assembler = new BatchAssembler(config.imageTokenIndex(), config.vision().numPatches(), config.padTokenId());
         this.dataset = new SyntheticDataset(options.seed(), config.vision().imageSize());
         this.schedule = new WarmupCosineSchedule(options.learningRate(), options.warmupSteps(), options.steps());

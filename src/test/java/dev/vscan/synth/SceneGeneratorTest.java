@@ -89,6 +89,20 @@ class SceneGeneratorTest {
     }
 
     @Test
+    void presenceWithDigitsAppendsOneEntryPerDigitShown() {
+        Scene scene = new Scene(112, List.of(new PlacedShape(ShapeKind.CIRCLE, Colour.RED, 28, 30, 12)),
+                java.util.Map.of(Corner.TOP_LEFT, 3, Corner.TOP_RIGHT, 7, Corner.BOTTOM_LEFT, 3, Corner.BOTTOM_RIGHT, 0));
+
+        float[] presence = scene.presence(true);
+
+        assertEquals(30, presence.length);
+        for (int i = 0; i < presence.length; i++) {
+            boolean expected = i == 0 || i == 20 + 3 || i == 20 + 7 || i == 20;
+            assertEquals(expected ? 1f : 0f, presence[i], "presence index " + i);
+        }
+    }
+
+    @Test
     void scenesRejectDuplicateKindsAndMissingGlyphs() {
         Scene valid = new SceneGenerator(112).next(new SplittableRandom(5));
         PlacedShape circle = new PlacedShape(ShapeKind.CIRCLE, Colour.RED, 30, 30, 10);
