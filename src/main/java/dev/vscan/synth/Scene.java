@@ -62,6 +62,11 @@ public record Scene(int size, List<PlacedShape> shapes, Map<Corner, Integer> gly
         return presence(false);
     }
 
+    /** Length of {@link #presence(boolean)}: 20 shape-colour pairs, plus 10 digits if asked. */
+    public static int presenceLength(boolean withDigits) {
+        return ShapeKind.values().length * Colour.values().length + (withDigits ? 10 : 0);
+    }
+
     /**
      * {@link #presence()}, followed with {@code withDigits} by ten entries more: entry 20 + d is 1 where
      * some corner shows digit d.
@@ -69,7 +74,7 @@ public record Scene(int size, List<PlacedShape> shapes, Map<Corner, Integer> gly
     public float[] presence(boolean withDigits) {
         int colours = Colour.values().length;
         int pairs = ShapeKind.values().length * colours;
-        float[] hot = new float[pairs + (withDigits ? 10 : 0)];
+        float[] hot = new float[presenceLength(withDigits)];
         for (PlacedShape shape : shapes) {
             hot[shape.kind().ordinal() * colours + shape.colour().ordinal()] = 1f;
         }

@@ -16,7 +16,6 @@ import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.model.weights.DType;
-import dev.vscan.synth.Corner;
 import dev.vscan.synth.Scene;
 import dev.vscan.synth.SceneCaption;
 import dev.vscan.synth.SyntheticDataset;
@@ -33,7 +32,8 @@ import java.util.function.Consumer;
 
 /**
  * Trains the {@link TinyCheckpointPreset#SHAPES} model on synthetic questions and scene captions: the
- * answer tokens' cross entropy plus the [CLS] presence and per-patch class losses, Adam with warm-up, cosine decay and global-norm clipping. Every
+ * answer tokens' cross entropy plus the [CLS] presence and per-patch class losses, Adam with warm-up,
+ * cosine decay and global-norm clipping. Every
  * step runs in its own NDManager, so memory stays flat however long training runs.
  */
 public final class LlavaTrainer implements AutoCloseable {
@@ -62,9 +62,6 @@ public final class LlavaTrainer implements AutoCloseable {
     private final List<TrainingExample> pendingOne = new ArrayList<>();
     private final List<TrainingExample> pendingTwo = new ArrayList<>();
     private static final int MAX_CONSECUTIVE_SKIPS = 20;
-    /** Corner digits of a placeholder scene, used only to size the [CLS] target. */
-    private static final Map<Corner, Integer> ANY_DIGITS = Map.of(Corner.TOP_LEFT, 0, Corner.TOP_RIGHT, 0,
-            Corner.BOTTOM_LEFT, 0, Corner.BOTTOM_RIGHT, 0);
 
     private long nextQuestion;
     private int skipped;
@@ -79,9 +76,7 @@ public final class LlavaTrainer implements AutoCloseable {
         this.tokenizer = LlavaTokenizer.load(initial, config.imageTokenIndex());
         NDManager manager = NDManager.newBaseManager("PyTorch");
         this.weights = TrainableWeights.load(initial, manager);
-        this.model = new LlavaTrainingModel(config, weights,
-                new Scene(config.vision().imageSize(), List.of(), ANY_DIGITS).presence(options.clsDigits()).length,
-                options.seed());
+        this.model = new LlavaTrainingModel(config, weights, Scene.presenceLength(options.clsDigits()), options.seed());
         ImagePreprocessor preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(initial), ImageLimits.defaults());
         this.encoder = new ExampleEncoder(tokenizer, preprocessor, config.text().eosTokenIds().get(0),
                 config.vision().patchSize(), options.clsDigits());
