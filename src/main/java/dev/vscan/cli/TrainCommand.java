@@ -17,7 +17,7 @@ final class TrainCommand {
     static int run(String[] args, PrintStream out) {
         Arguments a = new Arguments(args, 1,
                 Set.of("out", "steps", "batch", "seed", "lr", "warmup", "max-minutes", "checkpoint-every",
-                        "caption-share", "caption-weight"), Set.of("cls-digits"));
+                        "caption-share", "caption-weight"), Set.of("cls-digits", "patch-sides"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("train takes no positional arguments; give the output with --out DIR");
         }
@@ -27,6 +27,7 @@ final class TrainCommand {
                 a.integer("warmup", d.warmupSteps()), d.maxGradNorm(), d.presenceShare(), d.patchShare(),
                 (float) a.decimal("caption-share", d.captionShare()),
                 (float) a.decimal("caption-weight", d.captionWeight()), a.flag("cls-digits") || d.clsDigits(),
+                a.flag("patch-sides") || d.patchSides(),
                 a.decimal("max-minutes", d.maxMinutes()), a.integer("checkpoint-every", d.checkpointEvery()),
                 d.familyWeights());
         try (LlavaTrainer trainer = LlavaTrainer.fromScratch(options)) {

@@ -25,17 +25,23 @@ public final class ExampleEncoder {
     private final boolean digitsInPresence;
 
     public ExampleEncoder(LlavaTokenizer tokenizer, ImagePreprocessor preprocessor, long eosId, int patchSize) {
-        this(tokenizer, preprocessor, eosId, patchSize, false);
+        this(tokenizer, preprocessor, eosId, patchSize, false, false);
     }
 
     /** With {@code digitsInPresence} the [CLS] target also names the corner digits ({@link Scene#presence(boolean)}). */
     public ExampleEncoder(LlavaTokenizer tokenizer, ImagePreprocessor preprocessor, long eosId, int patchSize,
             boolean digitsInPresence) {
+        this(tokenizer, preprocessor, eosId, patchSize, digitsInPresence, false);
+    }
+
+    /** With {@code patchSides} the patch labels also say which half a shape is in ({@link PatchLabeller}). */
+    public ExampleEncoder(LlavaTokenizer tokenizer, ImagePreprocessor preprocessor, long eosId, int patchSize,
+            boolean digitsInPresence, boolean patchSides) {
         this.digitsInPresence = digitsInPresence;
         this.tokenizer = tokenizer;
         this.preprocessor = preprocessor;
         this.eosId = eosId;
-        this.labeller = new PatchLabeller(patchSize);
+        this.labeller = new PatchLabeller(patchSize, patchSides);
     }
 
     /** A question with its single-word answer, each answer token weighted 1. */

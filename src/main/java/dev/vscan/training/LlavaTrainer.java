@@ -76,10 +76,12 @@ public final class LlavaTrainer implements AutoCloseable {
         this.tokenizer = LlavaTokenizer.load(initial, config.imageTokenIndex());
         NDManager manager = NDManager.newBaseManager("PyTorch");
         this.weights = TrainableWeights.load(initial, manager);
-        this.model = new LlavaTrainingModel(config, weights, Scene.presenceLength(options.clsDigits()), options.seed());
+        int patchClasses = new PatchLabeller(config.vision().patchSize(), options.patchSides()).classes();
+        this.model = new LlavaTrainingModel(config, weights, Scene.presenceLength(options.clsDigits()), patchClasses,
+                options.seed());
         ImagePreprocessor preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(initial), ImageLimits.defaults());
         this.encoder = new ExampleEncoder(tokenizer, preprocessor, config.text().eosTokenIds().get(0),
-                config.vision().patchSize(), options.clsDigits());
+                config.vision().patchSize(), options.clsDigits(), options.patchSides());
         this.assembler = new BatchAssembler(config.imageTokenIndex(), config.vision().numPatches(), config.padTokenId());
         this.dataset = new SyntheticDataset(options.seed(), config.vision().imageSize());
         this.schedule = new WarmupCosineSchedule(options.learningRate(), options.warmupSteps(), options.steps());

@@ -37,8 +37,17 @@ public final class LlavaTrainingModel {
     private final Linear clsHead;
     private final Linear patchHead;
 
+    private final int patchClasses;
+
     public LlavaTrainingModel(LlavaConfig config, TrainableWeights weights, int presenceClasses, long seed) {
+        this(config, weights, presenceClasses, PatchLabeller.CLASSES, seed);
+    }
+
+    /** @param patchClasses classes of the per-patch head ({@link PatchLabeller#classes()}) */
+    public LlavaTrainingModel(LlavaConfig config, TrainableWeights weights, int presenceClasses, int patchClasses,
+            long seed) {
         this.config = config;
+        this.patchClasses = patchClasses;
         // The [CLS] row is kept here (LLaVA drops it) so the auxiliary head can read it.
         this.vision = ClipVisionTower.load(weights, config.vision(), config.visionLayersToRun(), true);
         this.projector = MultiModalProjector.load(weights, config.vision().hiddenSize(), config.text().hiddenSize(),
@@ -53,9 +62,9 @@ public final class LlavaTrainingModel {
                         1 / Math.sqrt(width)), new Shape(presenceClasses, width))),
                 weights.addExtra(CLS_HEAD + "bias", manager.zeros(new Shape(presenceClasses))));
         this.patchHead = new Linear(
-                weights.addExtra(PATCH_HEAD + "weight", manager.create(gaussian(seed + 1, PatchLabeller.CLASSES * width,
-                        1 / Math.sqrt(width)), new Shape(PatchLabeller.CLASSES, width))),
-                weights.addExtra(PATCH_HEAD + "bias", manager.zeros(new Shape(PatchLabeller.CLASSES))));
+                weights.addExtra(PATCH_HEAD + "weight", manager.create(gaussian(seed + 1, patchClasses * width,
+                        1 / Math.sqrt(width)), new Shape(patchClasses, width))),
+                weights.addExtra(PATCH_HEAD + "bias", manager.zeros(new Shape(patchClasses))));
     }
 
     private static float[] gaussian(long seed, int count, double std) {
@@ -104,7 +113,7 @@ public final class LlavaTrainingModel {
         NDArray correct = logits.argMax(-1).eq(targets).toType(DataType.FLOAT32, false)
                 .mul(weights).sum();
         NDArray presence = binaryCrossEntropy(clsHead.apply(cls), manager.create(batch.presence()));
-        NDArray patchLabels = manager.create(batch.patchLabels()).oneHot(PatchLabeller.CLASSES);
+        NDArray patchLabels = manager.create(batch.patchLabels()).oneHot(patchClasses);
         NDArray patches = patchHead.apply(patchFeatures).logSoftmax(-1).mul(patchLabels).sum(new int[] {-1}).mean().neg();
         NDArray total = answer.add(presence.mul(presenceShare)).add(patches.mul(patchShare));
         return new Losses(total, answer, presence, patches, correct, answerTokens);

@@ -16,6 +16,11 @@ import java.util.Map;
  * ten digits. A patch takes the non-background class that covers most of its pixels, if that covers at
  * least a tenth of them (thin digit strokes need no more). These labels train a per-patch head during training only, standing in for the
  * dense visual knowledge a real LLaVA inherits from CLIP's pre-training.
+ *
+ * <p>With sides, each shape class is split in two by which half of the image the shape's centre lies in,
+ * so a patch's features must also say on which side its shape is: the fact a left/right question asks for,
+ * which the decoder cannot read from rotary positions as easily as top/bottom (rows follow each other in
+ * the sequence; columns interleave).
  */
 public final class PatchLabeller {
 
@@ -23,11 +28,33 @@ public final class PatchLabeller {
     public static final int FIRST_SHAPE = 1;
     public static final int FIRST_DIGIT = FIRST_SHAPE + ShapeKind.values().length * Colour.values().length;
     public static final int CLASSES = FIRST_DIGIT + 10;
+    private static final int SHAPE_CLASSES = FIRST_DIGIT - FIRST_SHAPE;
 
     private final int patchSize;
+    private final boolean sides;
 
     public PatchLabeller(int patchSize) {
+        this(patchSize, false);
+    }
+
+    /** @param sides whether shape classes also name the half (left or right) the shape's centre is in */
+    public PatchLabeller(int patchSize, boolean sides) {
         this.patchSize = patchSize;
+        this.sides = sides;
+    }
+
+    /** Number of classes: {@link #CLASSES}, plus one more set of shape classes with sides. */
+    public int classes() {
+        return sides ? CLASSES + SHAPE_CLASSES : CLASSES;
+    }
+
+    /**
+     * The class of a shape-colour pair; with sides, shapes centred in the right half take the classes
+     * after the digits.
+     */
+    public int shapeClass(PlacedShape shape, int imageSize) {
+        int base = shape.kind().ordinal() * Colour.values().length + shape.colour().ordinal();
+        return sides && shape.centreX() >= imageSize / 2 ? CLASSES + base : FIRST_SHAPE + base;
     }
 
     /** Labels in raster order of the patch grid. */
@@ -41,7 +68,7 @@ public final class PatchLabeller {
             }
         }
         int[] labels = new int[grid * grid];
-        int[] votes = new int[CLASSES];
+        int[] votes = new int[classes()];
         for (int py = 0; py < grid; py++) {
             for (int px = 0; px < grid; px++) {
                 Arrays.fill(votes, 0);
@@ -51,7 +78,7 @@ public final class PatchLabeller {
                     }
                 }
                 int best = 1;
-                for (int c = 2; c < CLASSES; c++) {
+                for (int c = 2; c < votes.length; c++) {
                     if (votes[c] > votes[best]) {
                         best = c;
                     }
@@ -62,7 +89,7 @@ public final class PatchLabeller {
         return labels;
     }
 
-    private static int classOf(Scene scene, int rgb, int x, int y) {
+    private int classOf(Scene scene, int rgb, int x, int y) {
         if (rgb == SceneRenderer.GLYPH_INK) {
             for (Map.Entry<Corner, Integer> glyph : scene.glyphs().entrySet()) {
                 Rectangle box = glyph.getKey().glyphBox(scene.size());
@@ -75,7 +102,7 @@ public final class PatchLabeller {
         for (PlacedShape shape : scene.shapes()) {
             if (rgb == shape.colour().rgb() && x >= shape.minX() && x <= shape.maxX() && y >= shape.minY()
                     && y <= shape.maxY()) {
-                return FIRST_SHAPE + shape.kind().ordinal() * Colour.values().length + shape.colour().ordinal();
+                return shapeClass(shape, scene.size());
             }
         }
         return BACKGROUND;

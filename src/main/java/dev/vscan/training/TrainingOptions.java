@@ -21,13 +21,14 @@ import java.util.Map;
  *                       of the same scene (0 turns captions off)
  * @param captionWeight  weight of each caption token in the answer loss (a question's answer tokens weigh 1)
  * @param clsDigits      whether the [CLS] presence target also names the corner digits, not only the shapes
+ * @param patchSides     whether the per-patch classes also name the half (left/right) each shape is in
  * @param maxMinutes     wall-clock cap; training stops early (and saves) when it is reached
  * @param checkpointEvery steps between saved checkpoints
  * @param familyWeights  how often each question family is drawn
  */
 public record TrainingOptions(Path output, long seed, int steps, int batchSize, float learningRate, int warmupSteps,
         float maxGradNorm, float presenceShare, float patchShare, float captionShare, float captionWeight,
-        boolean clsDigits, double maxMinutes, int checkpointEvery,
+        boolean clsDigits, boolean patchSides, double maxMinutes, int checkpointEvery,
         Map<QuestionFamily, Double> familyWeights) {
 
     public TrainingOptions {
@@ -65,6 +66,7 @@ public record TrainingOptions(Path output, long seed, int steps, int batchSize, 
             // Two-image questions cost twice as much per step; they are drawn half as often.
             weights.put(family, family.images() > 1 ? 0.5 : 1.0);
         }
-        return new TrainingOptions(output, 1, steps, 16, 5e-4f, 150, 1f, 0.5f, 0.5f, 0.25f, 0.25f, false, 110, 300, weights);
+        return new TrainingOptions(output, 1, steps, 16, 5e-4f, 150, 1f, 0.5f, 0.5f, 0.25f, 0.25f, false, false, 110, 300,
+                weights);
     }
 }

@@ -67,7 +67,7 @@ class LlavaTrainerTest {
     @Test
     void aFewStepsOnTheSameQuestionsLowerTheLoss(@TempDir Path out) throws IOException {
         Path start = copy(TestModels.tinyCheckpoint(), out.resolve("start"));
-        TrainingOptions options = new TrainingOptions(out.resolve("trained"), 5, 12, 4, 3e-3f, 2, 1f, 0.5f, 0.5f, 0f, 1f, false, 10, 100,
+        TrainingOptions options = new TrainingOptions(out.resolve("trained"), 5, 12, 4, 3e-3f, 2, 1f, 0.5f, 0.5f, 0f, 1f, false, false, 10, 100,
                 Map.of(QuestionFamily.COLOUR, 1.0));
         List<VisualQuestion> questions = new ArrayList<>();
         for (int i = 0; i < 4; i++) {

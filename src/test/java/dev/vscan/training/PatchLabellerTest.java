@@ -50,4 +50,25 @@ class PatchLabellerTest {
         long background = java.util.Arrays.stream(labels).filter(l -> l == PatchLabeller.BACKGROUND).count();
         assertTrue(background > 128 && background < 250, background + " background patches");
     }
+
+    @Test
+    void withSidesAShapesPatchesAlsoSayWhichHalfItsCentreIsIn() {
+        PatchLabeller sided = new PatchLabeller(7, true);
+        assertEquals(PatchLabeller.CLASSES + 20, sided.classes());
+        int left = 0, right = 0;
+        for (long i = 0; i < 20; i++) {
+            Scene scene = new SyntheticDataset(SyntheticDataset.TRAIN_SEED, 112).get(i).scenes().get(0);
+            int[] plain = labeller.labels(scene, SceneRenderer.render(scene));
+            int[] labels = sided.labels(scene, SceneRenderer.render(scene));
+            for (PlacedShape shape : scene.shapes()) {
+                int patch = (shape.centreY() / 7) * 16 + shape.centreX() / 7;
+                boolean onTheRight = shape.centreX() >= 56;
+                int shift = onTheRight ? PatchLabeller.CLASSES - PatchLabeller.FIRST_SHAPE : 0;
+                assertEquals(plain[patch] + shift, labels[patch], shape.toString());
+                left += onTheRight ? 0 : 1;
+                right += onTheRight ? 1 : 0;
+            }
+        }
+        assertTrue(left > 5 && right > 5, left + " shapes on the left, " + right + " on the right");
+    }
 }
