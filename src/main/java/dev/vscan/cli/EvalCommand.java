@@ -4,6 +4,7 @@ import dev.vscan.evaluation.AccuracyEvaluator;
 import dev.vscan.evaluation.AccuracyReport;
 import dev.vscan.evaluation.EvaluatedMethod;
 import dev.vscan.evaluation.MethodGrid;
+import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.evaluation.MethodResult;
 import dev.vscan.model.EngineOptions;
 import dev.vscan.model.LlavaPipeline;
@@ -19,16 +20,19 @@ import java.util.List;
 import java.util.Set;
 
 /**
- * {@code eval --model DIR --questions N [--methods a,b] [--fractions f,g] [--batch N] [--plot FILE]
- * [--markdown FILE] [--json]}:
+ * {@code eval --model DIR --questions N [--methods a,b] [--fractions f,g] [--positions p,q] [--batch N]
+ * [--plot FILE] [--markdown FILE] [--json]}:
  * accuracy of each reduction method on held-out synthetic questions, spread evenly over the families.
+ * Without --methods, --fractions and --positions, every method runs at the paper's budgets under both
+ * position settings; with any of them, positions default to the published ("reference") convention.
  */
 final class EvalCommand {
 
     private EvalCommand() {}
 
     static int run(String[] args, PrintStream out) {
-        Arguments a = new Arguments(args, 1, Set.of("model", "questions", "methods", "fractions", "batch", "plot", "markdown", "device"),
+        Arguments a = new Arguments(args, 1, Set.of("model", "questions", "methods", "fractions", "positions", "batch", "plot",
+                "markdown", "device"),
                 Set.of("json"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("eval takes no positional arguments");
@@ -71,7 +75,7 @@ final class EvalCommand {
         StringBuilder s = new StringBuilder(questions + " held-out questions (seed " + SyntheticDataset.HELD_OUT_SEED
                 + ")\n\n");
         s.append(report.markdown(families));
-        results.stream().filter(r -> !r.note().isEmpty()).map(r -> "\n- (*) " + r.method() + "@"
+        results.stream().filter(r -> !r.note().isEmpty()).map(r -> "\n- (*) " + r.displayName() + "@"
                 + Math.round(r.budgetFraction() * 100) + "%: " + r.note()).distinct().forEach(s::append);
         return s.append("\n").toString();
     }
@@ -87,7 +91,8 @@ final class EvalCommand {
     private static List<EvaluatedMethod> grid(Arguments a) {
         String methods = a.string("methods", null);
         String fractions = a.string("fractions", null);
-        if (methods == null && fractions == null) {
+        String positions = a.string("positions", null);
+        if (methods == null && fractions == null && positions == null) {
             return MethodGrid.standard();
         }
         List<ReductionMethod> chosen = new ArrayList<>();
@@ -111,6 +116,10 @@ final class EvalCommand {
                 }
             }
         }
-        return MethodGrid.of(chosen, shares);
+        List<VisualPositions> settings = new ArrayList<>();
+        for (String p : (positions == null ? "reference" : positions).split(",")) {
+            settings.add(VisualPositions.parse(p.trim()));
+        }
+        return MethodGrid.of(chosen, shares, settings);
     }
 }

@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vscan.model.EngineOptions;
 import dev.vscan.model.LlavaPipeline;
 import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
@@ -36,7 +37,7 @@ final class GenerateCommand {
     static int run(String[] args, PrintStream out) {
         Arguments a = new Arguments(args, 1,
                 Set.of("model", "image", "prompt", "max-new-tokens", "temperature", "top-p", "seed", "device",
-                        "reduction", "budget", "r1", "r2", "layer", "local-layer", "deep-layer", "windows"),
+                        "reduction", "budget", "r1", "r2", "layer", "local-layer", "deep-layer", "windows", "positions"),
                 Set.of("json"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
@@ -59,7 +60,7 @@ final class GenerateCommand {
             }
             ReductionPlan plan = ReductionPlan.of(reduction, pipeline.model().config(), pixels.size());
             GenerationRequest request = pipeline.requestForPixels(prompt, pixels, sampling, plan.reducer(),
-                    plan.pruner());
+                    plan.pruner(), plan.positions());
             LlavaPipeline.Answer answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0);
             if (a.flag("json")) {
                 LlavaConfig config = pipeline.model().config();
@@ -73,7 +74,7 @@ final class GenerateCommand {
         return Main.OK;
     }
 
-    /** --reduction METHOD with --budget N, or --r1/--r2/--layer, and the scan overrides. */
+    /** --reduction METHOD with --budget N, or --r1/--r2/--layer, the scan overrides and --positions. */
     private static ReductionConfig reduction(Arguments a) {
         ReductionMethod method = ReductionMethod.parse(a.string("reduction", "none"));
         Integer budget = optionalInt(a, "budget");
@@ -82,12 +83,15 @@ final class GenerateCommand {
         Integer layer = optionalInt(a, "layer");
         ReductionConfig config = method == ReductionMethod.NONE && budget == null && r1 == null && r2 == null
                 && layer == null ? ReductionConfig.none()
-                : new ReductionConfig(method, budget, r1, r2, layer, null, null, null, null);
+                : new ReductionConfig(method, budget, r1, r2, layer, null, null, null, null, null);
         Integer localLayer = optionalInt(a, "local-layer");
         Integer deepLayer = optionalInt(a, "deep-layer");
         Integer windows = optionalInt(a, "windows");
-        return localLayer == null && deepLayer == null && windows == null ? config
-                : config.withScan(localLayer, deepLayer, windows);
+        if (localLayer != null || deepLayer != null || windows != null) {
+            config = config.withScan(localLayer, deepLayer, windows);
+        }
+        String positions = a.string("positions", null);
+        return positions == null ? config : config.withPositions(VisualPositions.parse(positions));
     }
 
     private static Integer optionalInt(Arguments a, String name) {

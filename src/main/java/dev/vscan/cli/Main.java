@@ -18,14 +18,16 @@ public final class Main {
             "  tiny-checkpoint DIR [--preset tiny|small|shapes] [--seed N]",
             "  train --out DIR [--steps N] [--batch N] [--seed N] [--lr X] [--warmup N] [--max-minutes M]",
             "        [--checkpoint-every N] [--caption-share X] [--caption-weight X] [--cls-digits]",
-            "  eval --model DIR [--questions N] [--methods a,b] [--fractions f,g] [--batch N] [--plot FILE]",
-            "       [--markdown FILE] [--json]",
+            "        [--patch-sides]",
+            "  eval --model DIR [--questions N] [--methods a,b] [--fractions f,g] [--positions reference,original]",
+            "       [--batch N] [--plot FILE] [--markdown FILE] [--json]",
             "  samples --model DIR --out DIR [--per-family N]",
             "  convert-checkpoint SRC DST [--layout llava-hf|transformers] [--shards N]",
             "  generate --model DIR --image FILE [--image FILE...] --prompt TEXT [--max-new-tokens N]",
             "           [--temperature T] [--top-p P] [--seed N] [--device cpu|gpu] [--json]",
             "           [--reduction none|vscan|fastv|pdrop|visionzip|vscan-global|vscan-local|vscan-nomerge]",
-            "           [--budget N | --r1 N --r2 N --layer K] [--local-layer N] [--deep-layer N] [--windows N]");
+            "           [--budget N | --r1 N --r2 N --layer K] [--local-layer N] [--deep-layer N] [--windows N]",
+            "           [--positions reference|original]");
 
     private Main() {}
 

@@ -94,7 +94,8 @@ public final class AccuracyEvaluator {
                 List<GenerationRequest> requests = new ArrayList<>();
                 for (int i : indices) {
                     requests.add(pipeline.requestForPixels(questions.get(i).question(), pixels.get(i),
-                            SamplingParams.greedy(MAX_NEW_TOKENS), resolved.plan().reducer(), resolved.plan().pruner()));
+                            SamplingParams.greedy(MAX_NEW_TOKENS), resolved.plan().reducer(), resolved.plan().pruner(),
+                            resolved.plan().positions()));
                 }
                 List<LlavaPipeline.Answer> answers = pipeline.answer(requests, TokenListener.NONE);
                 for (int k = 0; k < indices.size(); k++) {
@@ -118,7 +119,7 @@ public final class AccuracyEvaluator {
             }
         }
         int n = questions.size();
-        return new MethodResult(method.method().wireName(), method.budgetFraction(), n, right / (double) n, byFamily,
+        return new MethodResult(method.method().wireName(), method.positions().wireName(), method.budgetFraction(), n, right / (double) n, byFamily,
                 prefillMs / n, visualTokenLayers / n, note);
     }
 

@@ -37,6 +37,7 @@ public final class AccuracyReport {
         for (MethodResult r : results) {
             ObjectNode o = list.addObject();
             o.put("method", r.method());
+            o.put("positions", r.positions());
             o.put("budget_fraction", round(r.budgetFraction(), 4));
             o.put("accuracy", round(r.accuracy(), 4));
             ObjectNode families = o.putObject("accuracy_by_family");
@@ -63,7 +64,7 @@ public final class AccuracyReport {
         families.forEach(f -> s.append("---:|"));
         s.append("---:|\n");
         for (MethodResult r : results) {
-            s.append(String.format(Locale.ROOT, "| %s | %.0f%% | %.1f | %.1f%% | ", r.method(), r.budgetFraction() * 100,
+            s.append(String.format(Locale.ROOT, "| %s | %.0f%% | %.1f | %.1f%% | ", r.displayName(), r.budgetFraction() * 100,
                     r.meanVisualTokens(), r.accuracy() * 100));
             for (String f : families) {
                 Double a = r.accuracyByFamily().get(f);
@@ -78,7 +79,7 @@ public final class AccuracyReport {
     public void plot(Path file) {
         Map<String, List<MethodResult>> byMethod = new LinkedHashMap<>();
         for (MethodResult r : results) {
-            byMethod.computeIfAbsent(r.method(), m -> new ArrayList<>()).add(r);
+            byMethod.computeIfAbsent(r.displayName(), m -> new ArrayList<>()).add(r);
         }
         LineChart chart = new LineChart("Held-out accuracy by visual-token budget", "share of visual tokens kept",
                 "accuracy").yRange(0, 1);

@@ -1,10 +1,11 @@
 package dev.vscan.evaluation;
 
+import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.reduction.ReductionMethod;
 import java.util.ArrayList;
 import java.util.List;
 
-/** Which methods at which budgets an evaluation runs. */
+/** Which methods at which budgets and position settings an evaluation runs. */
 public final class MethodGrid {
 
     /** The paper's 192 / 128 / 64 of 576 tokens, as shares: 33 %, 22 % and 11 %. */
@@ -16,27 +17,41 @@ public final class MethodGrid {
 
     private MethodGrid() {}
 
-    /** {@code none} first (when listed), then each other method at every fraction. */
+    /** {@code none} first (when listed), then each other method at every fraction, with published positions. */
     public static List<EvaluatedMethod> of(List<ReductionMethod> methods, List<Double> fractions) {
+        return of(methods, fractions, List.of(VisualPositions.REFERENCE));
+    }
+
+    /**
+     * {@code none} first (when listed), then each other method at every position setting and fraction.
+     * FastV keeps original positions in its published form already, so it runs once, under the first setting.
+     */
+    public static List<EvaluatedMethod> of(List<ReductionMethod> methods, List<Double> fractions,
+            List<VisualPositions> positions) {
+        if (positions.isEmpty()) {
+            throw new IllegalArgumentException("at least one positions setting is needed");
+        }
         List<EvaluatedMethod> grid = new ArrayList<>();
         if (methods.contains(ReductionMethod.NONE)) {
             grid.add(new EvaluatedMethod(ReductionMethod.NONE, 1.0));
         }
-        for (ReductionMethod method : methods) {
-            if (method == ReductionMethod.NONE) {
-                continue;
-            }
-            for (double fraction : fractions) {
-                grid.add(new EvaluatedMethod(method, fraction));
+        for (VisualPositions setting : positions) {
+            for (ReductionMethod method : methods) {
+                if (method == ReductionMethod.NONE || (method == ReductionMethod.FASTV && setting != positions.get(0))) {
+                    continue;
+                }
+                for (double fraction : fractions) {
+                    grid.add(new EvaluatedMethod(method, fraction, setting));
+                }
             }
         }
         return grid;
     }
 
-    /** {@code none} and every reduction at the paper's three shares. */
+    /** {@code none} and every reduction at the paper's three shares, under both position settings. */
     public static List<EvaluatedMethod> standard() {
         List<ReductionMethod> methods = new ArrayList<>(List.of(ReductionMethod.NONE));
         methods.addAll(ALL_REDUCTIONS);
-        return of(methods, PAPER_FRACTIONS);
+        return of(methods, PAPER_FRACTIONS, List.of(VisualPositions.REFERENCE, VisualPositions.ORIGINAL));
     }
 }

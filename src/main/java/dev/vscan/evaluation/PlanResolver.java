@@ -27,16 +27,16 @@ public final class PlanResolver {
             return new Resolved(ReductionPlan.of(ReductionConfig.none(), config, images), "");
         }
         try {
-            return new Resolved(ReductionPlan.of(ReductionConfig.fraction(method.method(), method.budgetFraction()),
-                    config, images), "");
+            return new Resolved(ReductionPlan.of(ReductionConfig.fraction(method.method(), method.budgetFraction())
+                    .withPositions(method.positions()), config, images), "");
         } catch (IllegalArgumentException unreachable) {
             boolean keepsAllFirst = method.method() == ReductionMethod.FASTV || method.method() == ReductionMethod.PDROP;
             if (!keepsAllFirst || !unreachable.getMessage().contains("below what")) {
                 throw unreachable;
             }
             int tokens = Math.max(1, (int) Math.round(method.budgetFraction() * config.vision().numPatches()));
-            ReductionPlan plan = ReductionPlan.of(ReductionConfig.explicit(method.method(), null, tokens, null), config,
-                    images);
+            ReductionPlan plan = ReductionPlan.of(ReductionConfig.explicit(method.method(), null, tokens, null)
+                    .withPositions(method.positions()), config, images);
             return new Resolved(plan, "average out of reach on " + config.text().numHiddenLayers()
                     + " decoder layers; keeps " + tokens + " tokens after layer " + plan.budget().layer());
         }

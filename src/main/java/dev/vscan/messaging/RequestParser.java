@@ -5,6 +5,7 @@ import com.fasterxml.jackson.databind.JsonNode;
 import dev.vscan.messaging.InferenceRequest.ImageInput;
 import dev.vscan.messaging.InferenceRequest.RequestOptions;
 import dev.vscan.messaging.InvalidRequestException.Code;
+import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.text.LlavaPrompt;
 import dev.vscan.reduction.ReductionConfig;
 import dev.vscan.reduction.ReductionMethod;
@@ -241,7 +242,7 @@ public final class RequestParser {
             ReductionMethod method = options.reduction() == null ? ReductionMethod.VSCAN
                     : ReductionMethod.parse(options.reduction());
             new ReductionConfig(method, options.budget(), options.r1(), options.r2(), options.layer(), null, null, null,
-                    null);
+                    null, options.positions() == null ? null : VisualPositions.parse(options.positions()));
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }

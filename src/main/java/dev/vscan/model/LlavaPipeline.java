@@ -3,6 +3,7 @@ package dev.vscan.model;
 import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.PreprocessorConfig;
 import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
@@ -89,8 +90,14 @@ public final class LlavaPipeline implements AutoCloseable {
      */
     public GenerationRequest requestForPixels(String question, List<PixelValues> pixels, SamplingParams sampling,
             VisualTokenReducer reducer, SequencePruner pruner) {
+        return requestForPixels(question, pixels, sampling, reducer, pruner, VisualPositions.REFERENCE);
+    }
+
+    /** As above, with stage 1's kept tokens placed as {@code positions} says. */
+    public GenerationRequest requestForPixels(String question, List<PixelValues> pixels, SamplingParams sampling,
+            VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions) {
         long[] ids = tokenizer.encode(LlavaPrompt.forImages(pixels.size(), question));
-        return new GenerationRequest(ids, pixels, sampling, reducer, pruner);
+        return new GenerationRequest(ids, pixels, sampling, reducer, pruner, positions);
     }
 
     /** An answer: its text and everything measured while producing it. */

@@ -7,14 +7,15 @@ import dev.vscan.model.extension.SequencePruner;
 /**
  * VScan stage 2: after the first {@code layer} decoder layers of the prefill, keeps the {@code keep}
  * visual tokens that the last prompt token attends to most, scored with the next layer's input norm
- * and q/k projections. All images of a prompt are ranked together. Positions are re-numbered
- * contiguously from that layer on, as in the reference code. Stateless, so one instance may serve
- * many requests.
+ * and q/k projections. All images of a prompt are ranked together. By default positions are
+ * re-numbered contiguously from that layer on, as in the reference code; the survivors may keep their
+ * positions instead. Stateless, so one instance may serve many requests.
  */
 public final class MiddleLayerPruner implements SequencePruner {
 
     private final int layer;
     private final int keep;
+    private final boolean renumber;
 
     /**
      * @param layer decoder layers run before pruning (k); must be below the model's layer count,
@@ -22,6 +23,14 @@ public final class MiddleLayerPruner implements SequencePruner {
      * @param keep  visual tokens kept over the whole prompt (R2); every token when the prompt has fewer
      */
     public MiddleLayerPruner(int layer, int keep) {
+        this(layer, keep, true);
+    }
+
+    /**
+     * @param renumber true to give the survivors consecutive positions (the reference code), false to
+     *                 leave each at the position it had
+     */
+    public MiddleLayerPruner(int layer, int keep, boolean renumber) {
         if (layer < 1) {
             throw new IllegalArgumentException("stage-2 layer must be at least 1 (decoder layers run before "
                     + "pruning), got " + layer);
@@ -31,6 +40,7 @@ public final class MiddleLayerPruner implements SequencePruner {
         }
         this.layer = layer;
         this.keep = keep;
+        this.renumber = renumber;
     }
 
     public int layer() {
@@ -52,11 +62,11 @@ public final class MiddleLayerPruner implements SequencePruner {
         // Skip the scoring pass when nothing would be dropped.
         int[] kept = keep >= visual.length ? visual
                 : VisualTokenRanking.top(context.nextLayerAttention().get(), visual, keep);
-        return new PruneDecision(kept, true);
+        return new PruneDecision(kept, renumber);
     }
 
     @Override
     public String toString() {
-        return "MiddleLayerPruner[layer=" + layer + ", keep=" + keep + "]";
+        return "MiddleLayerPruner[layer=" + layer + ", keep=" + keep + ", renumber=" + renumber + "]";
     }
 }

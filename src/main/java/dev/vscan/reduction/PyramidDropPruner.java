@@ -9,18 +9,25 @@ import java.util.Arrays;
  * PyramidDrop: VScan's stage-2 scoring applied at several layers, each stage keeping a fraction of
  * the visual tokens still present. A stage keeps {@code round(ratio * current)} tokens (halves
  * round up), and at least one while any visual token is left, so a stage never empties the image
- * by rounding. Positions are re-numbered after each stage, as VScan's stage 2 does. Stateless.
+ * by rounding. By default positions are re-numbered after each stage, as VScan's stage 2 does; the
+ * survivors may keep their positions instead. Stateless.
  */
 public final class PyramidDropPruner implements SequencePruner {
 
     private final int[] layers;
     private final double[] ratios;
+    private final boolean renumber;
 
     /**
      * @param layers decoder-layer counts after which a stage runs, strictly ascending, each at least 1
      * @param ratios per stage, the fraction of the current visual tokens kept, in (0, 1]
      */
     public PyramidDropPruner(int[] layers, double[] ratios) {
+        this(layers, ratios, true);
+    }
+
+    /** @param renumber true for consecutive positions after each stage, false to keep each token's */
+    public PyramidDropPruner(int[] layers, double[] ratios, boolean renumber) {
         if (layers.length == 0) {
             throw new IllegalArgumentException("PyramidDrop needs at least one pruning layer");
         }
@@ -40,11 +47,17 @@ public final class PyramidDropPruner implements SequencePruner {
         }
         this.layers = layers.clone();
         this.ratios = ratios.clone();
+        this.renumber = renumber;
     }
 
     /** The same ratio at every stage. */
     public PyramidDropPruner(int[] layers, double ratio) {
-        this(layers, filled(layers.length, ratio));
+        this(layers, filled(layers.length, ratio), true);
+    }
+
+    /** The same ratio at every stage, with or without re-numbering. */
+    public PyramidDropPruner(int[] layers, double ratio, boolean renumber) {
+        this(layers, filled(layers.length, ratio), renumber);
     }
 
     /**
@@ -83,12 +96,13 @@ public final class PyramidDropPruner implements SequencePruner {
         int keep = keptCount(visual.length, ratios[stage]);
         int[] kept = keep >= visual.length ? visual
                 : VisualTokenRanking.top(context.nextLayerAttention().get(), visual, keep);
-        return new PruneDecision(kept, true);
+        return new PruneDecision(kept, renumber);
     }
 
     @Override
     public String toString() {
-        return "PyramidDropPruner[layers=" + Arrays.toString(layers) + ", ratios=" + Arrays.toString(ratios) + "]";
+        return "PyramidDropPruner[layers=" + Arrays.toString(layers) + ", ratios=" + Arrays.toString(ratios)
+                + ", renumber=" + renumber + "]";
     }
 
     private static double[] filled(int n, double value) {

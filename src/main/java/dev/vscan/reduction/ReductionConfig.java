@@ -1,5 +1,6 @@
 package dev.vscan.reduction;
 
+import dev.vscan.model.extension.VisualPositions;
 import java.util.List;
 
 /**
@@ -19,9 +20,10 @@ import java.util.List;
  * @param deepLayer  VScan: vision layer of the global scan's attention, or null for the default
  * @param windows    VScan: local-scan windows per side (4 means 4x4), or null for the default
  * @param fraction   average budget as a share of N in (0, 1], or null
+ * @param positions  where kept visual tokens sit, or null for {@link VisualPositions#REFERENCE}
  */
 public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1, Integer r2, Integer layer,
-        Integer localLayer, Integer deepLayer, Integer windows, Double fraction) {
+        Integer localLayer, Integer deepLayer, Integer windows, Double fraction, VisualPositions positions) {
 
     /** Visual tokens per image of LLaVA-1.5 (CLIP ViT-L/14 at 336 px), the paper's reference. */
     public static final int REFERENCE_TOKENS = 576;
@@ -78,21 +80,34 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
         if (windows != null && windows < 1) {
             throw new IllegalArgumentException("windows " + windows + " must be at least 1 window per side");
         }
+        if (positions == VisualPositions.ORIGINAL && method == ReductionMethod.NONE) {
+            throw new IllegalArgumentException("positions original applies to a reduction; method none drops no token");
+        }
+    }
+
+    /** The positions setting, with null read as the default. */
+    public VisualPositions positionsOrDefault() {
+        return positions == null ? VisualPositions.REFERENCE : positions;
+    }
+
+    /** A copy whose kept visual tokens sit at the given positions. */
+    public ReductionConfig withPositions(VisualPositions newPositions) {
+        return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, newPositions);
     }
 
     /** Plain LLaVA: every visual token through every layer. */
     public static ReductionConfig none() {
-        return new ReductionConfig(ReductionMethod.NONE, null, null, null, null, null, null, null, null);
+        return new ReductionConfig(ReductionMethod.NONE, null, null, null, null, null, null, null, null, null);
     }
 
     /** An average budget in visual tokens per image of the serving model. */
     public static ReductionConfig ofBudget(ReductionMethod method, int budget) {
-        return new ReductionConfig(method, budget, null, null, null, null, null, null, null);
+        return new ReductionConfig(method, budget, null, null, null, null, null, null, null, null);
     }
 
     /** An average budget as a share of the model's visual tokens, e.g. 1.0/9 for 64 of 576. */
     public static ReductionConfig fraction(ReductionMethod method, double fraction) {
-        return new ReductionConfig(method, null, null, null, null, null, null, null, fraction);
+        return new ReductionConfig(method, null, null, null, null, null, null, null, fraction, null);
     }
 
     /** One of the paper's budgets (192, 128, 64 of 576), scaled to the serving model's token count. */
@@ -105,12 +120,12 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
 
     /** Explicit counts; a null r1 means no stage 1, a null r2 no stage 2, a null layer the method's default. */
     public static ReductionConfig explicit(ReductionMethod method, Integer r1, Integer r2, Integer layer) {
-        return new ReductionConfig(method, null, r1, r2, layer, null, null, null, null);
+        return new ReductionConfig(method, null, r1, r2, layer, null, null, null, null, null);
     }
 
     /** A copy with VScan's scan settings overridden (nulls keep the defaults). */
     public ReductionConfig withScan(Integer localLayer, Integer deepLayer, Integer windows) {
-        return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction);
+        return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, positions);
     }
 
     /**

@@ -2,17 +2,22 @@ package dev.vscan.reduction;
 
 import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.extension.VisualTokenReducer;
 
 /**
  * A reduction method made concrete for one request on one model: the resolved budget and the two
  * objects that plug into the engine. Stage-2 counts cover the whole prompt (R2 per image times the
- * number of images), since stage 2 ranks all visual tokens of a prompt together.
+ * number of images), since stage 2 ranks all visual tokens of a prompt together. {@code positions}
+ * goes with the request to the engine, which places stage 1's tokens by it; the pruner already
+ * follows it.
  */
-public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenReducer reducer, SequencePruner pruner) {
+public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenReducer reducer, SequencePruner pruner,
+        VisualPositions positions) {
 
     public static ReductionPlan none() {
-        return new ReductionPlan(ReductionMethod.NONE, null, VisualTokenReducer.NONE, SequencePruner.NONE);
+        return new ReductionPlan(ReductionMethod.NONE, null, VisualTokenReducer.NONE, SequencePruner.NONE,
+                VisualPositions.REFERENCE);
     }
 
     /**
@@ -27,18 +32,24 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
         int llmLayers = model.text().numHiddenLayers();
         Budget budget = config.resolve(tokens, llmLayers, model.visionLayersToRun());
         int promptKeep = budget.r2() * Math.max(1, images);
+        VisualPositions positions = config.positionsOrDefault();
+        boolean renumber = positions == VisualPositions.REFERENCE;
         return switch (config.method()) {
             case VSCAN, VSCAN_GLOBAL, VSCAN_LOCAL, VSCAN_NOMERGE -> new ReductionPlan(config.method(), budget,
                     new VScanReducer(budget.r1(), scanSettings(config, model), config.method() != ReductionMethod.VSCAN_NOMERGE,
                             scanMode(config.method())),
-                    budget.r2() < budget.r1() ? new MiddleLayerPruner(budget.layer(), promptKeep) : SequencePruner.NONE);
+                    budget.r2() < budget.r1() ? new MiddleLayerPruner(budget.layer(), promptKeep, renumber)
+                            : SequencePruner.NONE,
+                    positions);
+            // FastV's own code keeps positions, so both settings run it the same way
             case FASTV -> new ReductionPlan(config.method(), budget, VisualTokenReducer.NONE,
-                    new FastVPruner(budget.layer(), promptKeep));
+                    new FastVPruner(budget.layer(), promptKeep), positions);
             case PDROP -> new ReductionPlan(config.method(), budget, VisualTokenReducer.NONE,
                     new PyramidDropPruner(new int[] {llmLayers / 4, llmLayers / 2, 3 * llmLayers / 4},
-                            budget.pyramidRatio()));
+                            budget.pyramidRatio(), renumber),
+                    positions);
             case VISIONZIP -> new ReductionPlan(config.method(), budget, VisionZipReducer.forBudget(budget.r1()),
-                    SequencePruner.NONE);
+                    SequencePruner.NONE, positions);
             case NONE -> none();
         };
     }

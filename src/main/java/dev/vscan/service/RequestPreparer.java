@@ -7,6 +7,7 @@ import dev.vscan.messaging.RequestParser;
 import dev.vscan.model.LlavaPipeline;
 import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.image.ImageLimits;
@@ -58,8 +59,9 @@ public final class RequestPreparer implements AutoCloseable {
         String prompt = LlavaPrompt.forPrompt(RequestParser.placeholderPrompt(request.prompt(), images.size()));
         long[] ids = tokenizer.encode(prompt);
         int perImage = plan.budget() == null ? model.vision().numPatches() : plan.budget().r1();
-        return new Prepared(new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner()),
-                plan.method().wireName(), perImage * images.size());
+        GenerationRequest generation = new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner(),
+                plan.positions());
+        return new Prepared(generation, plan.method().wireName(), perImage * images.size());
     }
 
     public LlavaTokenizer tokenizer() {
@@ -94,9 +96,11 @@ public final class RequestPreparer implements AutoCloseable {
     private ReductionPlan plan(InferenceRequest.RequestOptions o, int images) {
         try {
             ReductionMethod method = ReductionMethod.parse(o.reduction() == null ? "none" : o.reduction());
-            boolean sized = o.budget() != null || o.r1() != null || o.r2() != null || o.layer() != null;
+            boolean sized = o.budget() != null || o.r1() != null || o.r2() != null || o.layer() != null
+                    || o.positions() != null;
             ReductionConfig config = method == ReductionMethod.NONE && !sized ? ReductionConfig.none()
-                    : new ReductionConfig(method, o.budget(), o.r1(), o.r2(), o.layer(), null, null, null, null);
+                    : new ReductionConfig(method, o.budget(), o.r1(), o.r2(), o.layer(), null, null, null, null,
+                            o.positions() == null ? null : VisualPositions.parse(o.positions()));
             return ReductionPlan.of(config, model, images);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(Code.INVALID_OPTIONS, e.getMessage(), e);

@@ -140,6 +140,20 @@ class RequestParserTest {
     }
 
     @Test
+    void positionsAreAnOptionWithTwoValues() {
+        ParsedRequest parsed = parse(
+                "{\"prompt\":\"q\",\"options\":{\"reduction\":\"vscan\",\"budget\":64,\"positions\":\"original\"}}");
+        assertEquals("original", parsed.request().options().positions());
+        InvalidRequestException unknown = refused(Code.INVALID_OPTIONS,
+                "{\"prompt\":\"q\",\"options\":{\"reduction\":\"vscan\",\"positions\":\"sideways\"}}");
+        assertTrue(unknown.getMessage().contains("/options/positions") && unknown.getMessage().contains("original"),
+                unknown.getMessage());
+        InvalidRequestException noReduction = refused(Code.INVALID_OPTIONS,
+                "{\"prompt\":\"q\",\"options\":{\"reduction\":\"none\",\"positions\":\"original\"}}");
+        assertTrue(noReduction.getMessage().contains("method none drops no token"), noReduction.getMessage());
+    }
+
+    @Test
     void serviceLimitsBelowTheSchemaApply() {
         InvalidRequestException tokens = refused(Code.INVALID_OPTIONS,
                 "{\"prompt\":\"q\",\"options\":{\"max_new_tokens\":257}}");

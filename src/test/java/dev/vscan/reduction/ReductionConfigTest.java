@@ -52,7 +52,7 @@ class ReductionConfigTest {
         assertEquals(576, none.r1());
         assertEquals(576, none.r2());
         assertEquals(new Budget(96, 32, 16),
-                new ReductionConfig(ReductionMethod.VSCAN, null, null, null, null, null, null, null, null).resolve(576, 32, 23));
+                new ReductionConfig(ReductionMethod.VSCAN, null, null, null, null, null, null, null, null, null).resolve(576, 32, 23));
     }
 
     @Test
@@ -86,7 +86,7 @@ class ReductionConfigTest {
 
     @Test
     void constructorMessagesNameTheValueAndTheReason() {
-        assertMessage("exclude each other", () -> new ReductionConfig(ReductionMethod.VSCAN, 64, 96, null, null, null, null, null, null));
+        assertMessage("exclude each other", () -> new ReductionConfig(ReductionMethod.VSCAN, 64, 96, null, null, null, null, null, null, null));
         assertMessage("r2 100 exceeds r1 50", () -> ReductionConfig.explicit(ReductionMethod.VSCAN, 50, 100, 16));
         assertMessage("layer 0 must be at least 1", () -> ReductionConfig.explicit(ReductionMethod.VSCAN, 96, 32, 0));
         assertMessage("budget 0 must be a positive", () -> ReductionConfig.ofBudget(ReductionMethod.VSCAN, 0));

@@ -85,8 +85,11 @@ class KafkaFlowTest {
         for (int i = 0; i < 12; i++) {
             String id = "burst-" + i + "-" + UUID.randomUUID();
             ids.add(id);
-            send(id, KafkaClients.json(request(id, 1 + i % 2, "how many shapes are there ?",
-                    Map.of("max_new_tokens", 3))), Map.of());
+            // every third request keeps original positions under VScan, so batches mix the two settings
+            Map<String, Object> options = i % 3 == 0
+                    ? Map.of("max_new_tokens", 3, "reduction", "vscan", "budget", 28, "positions", "original")
+                    : Map.of("max_new_tokens", 3);
+            send(id, KafkaClients.json(request(id, 1 + i % 2, "how many shapes are there ?", options)), Map.of());
         }
         try (KafkaConsumer<String, byte[]> results = KafkaClients.consumer(bootstrap(), "vscan.results");
                 KafkaConsumer<String, byte[]> telemetry = KafkaClients.consumer(bootstrap(), "vscan.telemetry")) {
@@ -120,6 +123,8 @@ class KafkaFlowTest {
                 "images", List.of(Map.of("url", "http://127.0.0.1:9/cat.png")))), "image_url_refused");
         put(bad, codes, "opts-" + base, KafkaClients.json(request("opts-" + base, 1, "hi",
                 Map.of("reduction", "vscan", "r1", 8, "r2", 16, "layer", 2))), "invalid_options");
+        put(bad, codes, "pos-" + base, KafkaClients.json(request("pos-" + base, 1, "hi",
+                Map.of("positions", "original"))), "invalid_options");
         bad.forEach((id, value) -> send(id, value, Map.of()));
         try (KafkaConsumer<String, byte[]> dlq = KafkaClients.consumer(bootstrap(), "vscan.dlq");
                 KafkaConsumer<String, byte[]> results = KafkaClients.consumer(bootstrap(), "vscan.results")) {

@@ -1,6 +1,7 @@
 package dev.vscan.model.generation;
 
 import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.image.PixelValues;
 import java.util.List;
@@ -13,16 +14,27 @@ import java.util.List;
  * @param images    preprocessed images in the order their placeholders appear
  * @param reducer   stage-1 method applied to each image of this request
  * @param pruner    stage-2 method applied to this request's sequence
+ * @param positions where stage 1's kept tokens sit: {@link VisualPositions#ORIGINAL} places each at its
+ *                  patch's position in the unreduced prompt; the pruner decides the same for stage 2
  */
 public record GenerationRequest(long[] promptIds, List<PixelValues> images, SamplingParams sampling,
-        VisualTokenReducer reducer, SequencePruner pruner) {
+        VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions) {
 
     public GenerationRequest {
         if (promptIds.length == 0) {
             throw new IllegalArgumentException("prompt has no tokens");
         }
+        if (positions == null) {
+            throw new IllegalArgumentException("visual positions are missing; use VisualPositions.REFERENCE for the default");
+        }
         promptIds = promptIds.clone();
         images = List.copyOf(images);
+    }
+
+    /** A request whose kept tokens follow each method's published convention. */
+    public GenerationRequest(long[] promptIds, List<PixelValues> images, SamplingParams sampling,
+            VisualTokenReducer reducer, SequencePruner pruner) {
+        this(promptIds, images, sampling, reducer, pruner, VisualPositions.REFERENCE);
     }
 
     /** A request that keeps every visual token. */

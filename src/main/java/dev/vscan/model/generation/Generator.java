@@ -32,9 +32,14 @@ public final class Generator {
     private final LlavaModel model;
     private final Set<Long> eosTokens;
     private final long padToken;
+    private final PromptPositions promptPositions;
 
     public Generator(LlavaModel model) {
         this.model = model;
+        // an image spans one position per feature row: its patches, plus [CLS] under the "full" strategy
+        int rowsPerImage = model.config().vision().numPatches()
+                + ("full".equals(model.config().visionFeatureSelectStrategy()) ? 1 : 0);
+        this.promptPositions = new PromptPositions(model.config().imageTokenIndex(), rowsPerImage);
         this.eosTokens = new HashSet<>();
         for (int id : model.config().text().eosTokenIds()) {
             eosTokens.add((long) id);
@@ -106,13 +111,16 @@ public final class Generator {
         long prefillStart = System.nanoTime();
         List<NDArray> sequences = new ArrayList<>();
         List<boolean[]> visual = new ArrayList<>();
+        List<long[]> positions = new ArrayList<>();
         List<SequencePruner> pruners = new ArrayList<>();
         int[] textTokens = new int[requests.size()];
         for (int r = 0; r < requests.size(); r++) {
-            textTokens[r] = splice(batch, requests.get(r).promptIds(), images.get(r), sequences, visual);
-            pruners.add(requests.get(r).pruner());
+            GenerationRequest request = requests.get(r);
+            textTokens[r] = splice(batch, request.promptIds(), images.get(r), sequences, visual);
+            positions.add(promptPositions.of(request.promptIds(), images.get(r), request.positions()));
+            pruners.add(request.pruner());
         }
-        PrefillResult result = model.language().prefill(sequences, visual, pruners);
+        PrefillResult result = model.language().prefill(sequences, positions, visual, pruners);
         float[][] logits = rows(result.logits());
         return new Prefilled(images, textTokens, result, logits, visionNanos, reductionNanos[0],
                 System.nanoTime() - prefillStart);

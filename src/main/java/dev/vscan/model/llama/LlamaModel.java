@@ -101,17 +101,32 @@ public final class LlamaModel {
      * @param pruners   per sequence, its stage-2 method ({@link SequencePruner#NONE} for none)
      */
     public PrefillResult prefill(List<NDArray> sequences, List<boolean[]> visual, List<SequencePruner> pruners) {
+        List<long[]> positions = new ArrayList<>();
+        for (NDArray sequence : sequences) {
+            long[] row = new long[(int) sequence.getShape().get(0)];
+            for (int t = 0; t < row.length; t++) {
+                row[t] = t;
+            }
+            positions.add(row);
+        }
+        return prefill(sequences, positions, visual, pruners);
+    }
+
+    /**
+     * As {@link #prefill(List, List, List)}, with each token's rotary position given: strictly
+     * ascending per sequence, gaps allowed (tokens dropped before the LLM that keep their places).
+     * Decoding continues after the last prompt position.
+     */
+    public PrefillResult prefill(List<NDArray> sequences, List<long[]> tokenPositions, List<boolean[]> visual,
+            List<SequencePruner> pruners) {
         int batch = sequences.size();
         NDManager manager = sequences.get(0).getManager();
         long[][] positions = new long[batch][];
         long[] nextPosition = new long[batch];
         for (int b = 0; b < batch; b++) {
             int length = (int) sequences.get(b).getShape().get(0);
-            positions[b] = new long[length];
-            for (int t = 0; t < length; t++) {
-                positions[b][t] = t;
-            }
-            nextPosition[b] = length;
+            positions[b] = checkedPositions(b, tokenPositions.get(b), length);
+            nextPosition[b] = positions[b][length - 1] + 1;
             validatePruner(pruners.get(b));
         }
         PaddedBatch state = PaddedBatch.leftPad(sequences, positions, visual.toArray(new boolean[0][]));
@@ -196,6 +211,20 @@ public final class LlamaModel {
         }
         cache.advance();
         return logits(x.get(new NDIndex(":, 0, :")));
+    }
+
+    private static long[] checkedPositions(int sequence, long[] positions, int length) {
+        if (positions.length != length) {
+            throw new IllegalArgumentException("sequence " + sequence + " has " + length + " tokens but "
+                    + positions.length + " positions");
+        }
+        for (int t = 0; t < length; t++) {
+            if (positions[t] < 0 || (t > 0 && positions[t] <= positions[t - 1])) {
+                throw new IllegalArgumentException("positions of sequence " + sequence
+                        + " must be non-negative and strictly ascending; token " + t + " has " + positions[t]);
+            }
+        }
+        return positions.clone();
     }
 
     private NDList ropeFor(NDManager manager, KvCache cache, long[] shift, List<long[]> shifts, List<NDList> tables,

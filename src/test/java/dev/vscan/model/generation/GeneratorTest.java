@@ -11,9 +11,12 @@ import dev.vscan.model.TestModels;
 import dev.vscan.model.extension.PruneDecision;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.PruneContext;
+import dev.vscan.model.extension.ReducedImage;
+import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.image.ImageLimits;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -116,5 +119,61 @@ class GeneratorTest {
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> pipeline.generator().generate(List.of(wrong)));
         assertEquals("request 0 has 1 image placeholders but 0 images", e.getMessage());
+    }
+
+    /** A stage-1 stand-in that keeps the even patches of each image. */
+    private static final VisualTokenReducer EVEN_PATCHES = (image, projector) -> {
+        int[] kept = new int[(image.patches() + 1) / 2];
+        for (int i = 0; i < kept.length; i++) {
+            kept[i] = 2 * i;
+        }
+        var projected = projector.apply(image.features());
+        return new ReducedImage(projected.get(projected.getManager().create(
+                Arrays.stream(kept).asLongStream().toArray())), kept);
+    };
+
+    private static GenerationRequest halved(GenerationRequest plain, VisualPositions positions) {
+        return new GenerationRequest(plain.promptIds(), plain.images(), plain.sampling(), EVEN_PATCHES,
+                SequencePruner.NONE, positions);
+    }
+
+    @Test
+    void originalPositionsDecodeAsAFullPrefillOfTheLongerPromptWould() {
+        GenerationRequest original = halved(oneImage(SamplingParams.greedy(3)), VisualPositions.ORIGINAL);
+        long[] answer = pipeline.generator().generate(List.of(original)).get(0).tokens();
+        assertEquals(3, answer.length);
+
+        long[] longer = Arrays.copyOf(original.promptIds(), original.promptIds().length + 2);
+        longer[longer.length - 2] = answer[0];
+        longer[longer.length - 1] = answer[1];
+        GenerationRequest reprompted = new GenerationRequest(longer, original.images(), original.sampling(),
+                EVEN_PATCHES, SequencePruner.NONE, VisualPositions.ORIGINAL);
+        float[] logits = pipeline.generator().promptLogits(List.of(reprompted))[0];
+        assertEquals(answer[2], argMax(logits));
+    }
+
+    @Test
+    void keptTokensSeeDifferentDistancesUnderTheTwoSettings() {
+        GenerationRequest plain = twoImages(SamplingParams.greedy(2));
+        float[][] both = pipeline.generator().promptLogits(List.of(halved(plain, VisualPositions.REFERENCE),
+                halved(plain, VisualPositions.ORIGINAL)));
+        float largest = 0;
+        for (int i = 0; i < both[0].length; i++) {
+            largest = Math.max(largest, Math.abs(both[0][i] - both[1][i]));
+        }
+        assertTrue(largest > 1e-3f, "largest logit change " + largest);
+        // and a batch mixing the settings gives each request what it gets alone
+        float[] alone = pipeline.generator().promptLogits(List.of(halved(plain, VisualPositions.ORIGINAL)))[0];
+        assertArrayEquals(alone, both[1], 1e-5f);
+    }
+
+    private static int argMax(float[] values) {
+        int best = 0;
+        for (int i = 1; i < values.length; i++) {
+            if (values[i] > values[best]) {
+                best = i;
+            }
+        }
+        return best;
     }
 }
