@@ -66,7 +66,7 @@ final class GenerateCommand {
                 LlavaConfig config = pipeline.model().config();
                 EfficiencyReport report = EfficiencyReport.of(answer.output(), config.text(), config.vision(),
                         pipeline.model().vision().layersRun());
-                out.println(json(answer, reduction.method(), report));
+                out.println(json(answer, reduction, report));
             } else {
                 out.println(answer.text());
             }
@@ -124,7 +124,7 @@ final class GenerateCommand {
         return images;
     }
 
-    static String json(LlavaPipeline.Answer answer, ReductionMethod method, EfficiencyReport report) {
+    static String json(LlavaPipeline.Answer answer, ReductionConfig reduction, EfficiencyReport report) {
         GenerationOutput o = answer.output();
         Map<String, Object> m = new LinkedHashMap<>();
         m.put("answer", answer.text());
@@ -137,7 +137,8 @@ final class GenerateCommand {
         m.put("prefill_ms", round(o.timings().prefillMillis()));
         m.put("decode_ms", round(o.timings().decodeMillis()));
         m.put("token_ids", o.tokens());
-        m.put("reduction", method.wireName());
+        m.put("reduction", reduction.method().wireName());
+        m.put("positions", reduction.positionsOrDefault().wireName());
         m.put("efficiency", report.toJson());
         try {
             return new ObjectMapper().disable(SerializationFeature.INDENT_OUTPUT).writeValueAsString(m);

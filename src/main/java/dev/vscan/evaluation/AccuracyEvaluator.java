@@ -1,13 +1,12 @@
 package dev.vscan.evaluation;
 
 import dev.vscan.model.LlavaPipeline;
-import dev.vscan.model.extension.SequencePruner;
-import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.generation.TokenListener;
 import dev.vscan.model.image.PixelValues;
+import dev.vscan.reduction.ReductionPlan;
 import dev.vscan.synth.QuestionFamily;
 import dev.vscan.synth.Scene;
 import dev.vscan.synth.SceneRenderer;
@@ -66,8 +65,13 @@ public final class AccuracyEvaluator {
 
     /** The model's answer to one question with every visual token, as generated (not normalised). */
     public String answer(VisualQuestion question, List<PixelValues> pixels) {
+        return answer(question, pixels, ReductionPlan.none());
+    }
+
+    /** The model's answer to one question under a reduction plan, as generated (not normalised). */
+    public String answer(VisualQuestion question, List<PixelValues> pixels, ReductionPlan plan) {
         GenerationRequest request = pipeline.requestForPixels(question.question(), pixels,
-                SamplingParams.greedy(MAX_NEW_TOKENS), VisualTokenReducer.NONE, SequencePruner.NONE);
+                SamplingParams.greedy(MAX_NEW_TOKENS), plan.reducer(), plan.pruner(), plan.positions());
         return pipeline.answer(List.of(request), TokenListener.NONE).get(0).text();
     }
 

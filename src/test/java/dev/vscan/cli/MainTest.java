@@ -316,6 +316,7 @@ class MainTest {
         assertEquals(0, r.status(), r.err());
         JsonNode e = r.json().get("efficiency");
         assertEquals("vscan", r.json().get("reduction").asText());
+        assertEquals("reference", r.json().get("positions").asText());
         assertEquals(64, e.get("visual_tokens_in").asInt());
         assertEquals(24, e.get("visual_tokens_after_stage1").asInt());
         assertEquals(6, e.get("visual_tokens_after_stage2").asInt());
@@ -348,6 +349,20 @@ class MainTest {
                 assertTrue(reduced < full, method + ": " + r.out());
             }
         }
+    }
+
+    @Test
+    void keptTokensCanKeepTheirOriginalPositions() throws IOException {
+        Path model = TestModels.tinyCheckpoint();
+        Result r = run("generate", "--model", model.toString(), "--image", image("one.png", 1).toString(),
+                "--prompt", QUESTION, "--max-new-tokens", "2", "--json",
+                "--reduction", "vscan", "--r1", "24", "--r2", "6", "--layer", "2", "--positions", "original");
+        assertEquals(0, r.status(), r.err());
+        assertEquals("original", r.json().get("positions").asText());
+        assertEquals(6, r.json().get("efficiency").get("visual_tokens_after_stage2").asInt());
+        String line = badInput(run("generate", "--model", model.toString(), "--image", image("one.png", 1).toString(),
+                "--prompt", QUESTION, "--reduction", "vscan", "--positions", "sideways"));
+        assertTrue(line.contains("sideways") && line.contains("reference, original"), line);
     }
 
     @Test
