@@ -103,7 +103,8 @@ public final class AccuracyReport {
                 x[i] = rows.get(i).budgetFraction();
                 y[i] = rows.get(i).accuracy();
             }
-            chart.add(new LineChart.Series(e.getKey(), x, y));
+            MethodResult first = rows.get(0);
+            chart.add(new LineChart.Series(e.getKey(), x, y, first.method(), "original".equals(first.positions())));
         }
         chart.writePng(file, 900, 520);
     }

@@ -18,12 +18,20 @@ import javax.imageio.ImageIO;
 /** A line chart with labelled axes and a legend, written as PNG. */
 public final class LineChart {
 
-    /** One line: its name and its points, drawn in the given order. */
-    public record Series(String name, double[] x, double[] y) {
+    /**
+     * One line: its name and its points, drawn in the given order. Lines with the same {@code colourKey}
+     * share a colour (a dashed one next to a solid one shows two variants of one thing).
+     */
+    public record Series(String name, double[] x, double[] y, String colourKey, boolean dashed) {
         public Series {
             if (x.length != y.length) {
                 throw new IllegalArgumentException("series " + name + " has " + x.length + " x and " + y.length + " y values");
             }
+        }
+
+        /** A solid line in a colour of its own. */
+        public Series(String name, double[] x, double[] y) {
+            this(name, x, y, name, false);
         }
     }
 
@@ -76,7 +84,7 @@ public final class LineChart {
         g.setRenderingHint(RenderingHints.KEY_ANTIALIASING, RenderingHints.VALUE_ANTIALIAS_ON);
         g.setColor(Color.WHITE);
         g.fillRect(0, 0, width, height);
-        int left = 70, right = width - 190, top = 40, bottom = height - 55;
+        int left = 70, right = width - 230, top = 40, bottom = height - 55;
         double[] xs = bounds(true), ys = bounds(false);
         double x0 = xs[0], x1 = xs[1], y0 = yMin != null ? yMin : ys[0], y1 = yMax != null ? yMax : ys[1];
         if (x1 == x0) {
@@ -104,10 +112,16 @@ public final class LineChart {
         rotated.rotate(-Math.PI / 2);
         rotated.drawString(yLabel, -(top + bottom) / 2 - 40, 15);
         rotated.dispose();
-        g.setStroke(new BasicStroke(2f));
+        List<String> colourKeys = new ArrayList<>();
+        BasicStroke solid = new BasicStroke(2f);
+        BasicStroke dashed = new BasicStroke(2f, BasicStroke.CAP_BUTT, BasicStroke.JOIN_ROUND, 10f, new float[] {7f, 4f}, 0f);
         for (int s = 0; s < series.size(); s++) {
             Series line = series.get(s);
-            g.setColor(PALETTE[s % PALETTE.length]);
+            if (!colourKeys.contains(line.colourKey())) {
+                colourKeys.add(line.colourKey());
+            }
+            g.setColor(PALETTE[colourKeys.indexOf(line.colourKey()) % PALETTE.length]);
+            g.setStroke(line.dashed() ? dashed : solid);
             int prevX = 0, prevY = 0;
             for (int i = 0; i < line.x().length; i++) {
                 int px = (int) Math.round(left + (line.x()[i] - x0) / (x1 - x0) * (right - left));
@@ -121,7 +135,7 @@ public final class LineChart {
                 prevX = px;
                 prevY = py;
             }
-            g.fillRect(right + 15, top + 10 + s * 20, 14, 4);
+            g.drawLine(right + 12, top + 12 + s * 20, right + 30, top + 12 + s * 20);
             g.setColor(Color.BLACK);
             g.drawString(line.name(), right + 35, top + 16 + s * 20);
         }
