@@ -18,7 +18,7 @@ public final class Main {
             "  tiny-checkpoint DIR [--preset tiny|small|shapes] [--seed N]",
             "  train --out DIR [--steps N] [--batch N] [--seed N] [--lr X] [--warmup N] [--max-minutes M]",
             "        [--checkpoint-every N] [--caption-share X] [--caption-weight X] [--cls-digits]",
-            "        [--patch-sides]",
+            "        [--no-patch-sides]",
             "  eval --model DIR [--questions N] [--methods a,b] [--fractions f,g] [--positions reference,original]",
             "       [--batch N] [--plot FILE] [--markdown FILE] [--json]",
             "  samples --model DIR --out DIR [--per-family N]",

@@ -66,7 +66,7 @@ public record TrainingOptions(Path output, long seed, int steps, int batchSize, 
             // Two-image questions cost twice as much per step; they are drawn half as often.
             weights.put(family, family.images() > 1 ? 0.5 : 1.0);
         }
-        return new TrainingOptions(output, 1, steps, 16, 5e-4f, 150, 1f, 0.5f, 0.5f, 0.25f, 0.25f, false, false, 110, 300,
+        return new TrainingOptions(output, 1, steps, 16, 5e-4f, 150, 1f, 0.5f, 0.5f, 0.25f, 0.25f, false, true, 110, 300,
                 weights);
     }
 }
