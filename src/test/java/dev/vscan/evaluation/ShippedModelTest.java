@@ -15,6 +15,7 @@ import dev.vscan.synth.SyntheticDataset;
 import dev.vscan.synth.VisualQuestion;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.function.Function;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.io.TempDir;
 
@@ -44,17 +45,7 @@ class ShippedModelTest {
 
     @Test
     void answersPinnedHeldOutQuestionsRight(@TempDir Path dir) {
-        List<VisualQuestion> heldOut = new SyntheticDataset(SyntheticDataset.HELD_OUT_SEED, 112).heldOut(PER_FAMILY);
-        try (LlavaPipeline pipeline = LlavaPipeline.load(BuiltinModel.install(dir), EngineOptions.parse("cpu"),
-                ImageLimits.defaults())) {
-            AccuracyEvaluator evaluator = new AccuracyEvaluator(pipeline, 1);
-            for (Pin pin : PINS) {
-                VisualQuestion question = heldOut.get(pin.family().ordinal() * PER_FAMILY + pin.index());
-                assertEquals(pin.answer(), question.answer(), "the pin names the expected answer");
-                String answer = evaluator.answer(question, evaluator.pixels(question));
-                assertEquals(pin.answer(), AccuracyEvaluator.normalise(answer), question.question());
-            }
-        }
+        assertAnswers(dir, PINS, pipeline -> ReductionPlan.none());
     }
 
     /** Corner digits VScan at a third of the tokens reads right when kept tokens keep their positions. */
@@ -65,16 +56,20 @@ class ShippedModelTest {
 
     @Test
     void readsPinnedCornerDigitsUnderVScanWithOriginalPositions(@TempDir Path dir) {
+        assertAnswers(dir, ORIGINAL_POSITION_PINS, pipeline -> ReductionPlan.of(
+                ReductionConfig.fraction(ReductionMethod.VSCAN, 1 / 3.0).withPositions(VisualPositions.ORIGINAL),
+                pipeline.model().config(), 1));
+    }
+
+    private static void assertAnswers(Path dir, List<Pin> pins, Function<LlavaPipeline, ReductionPlan> plan) {
         List<VisualQuestion> heldOut = new SyntheticDataset(SyntheticDataset.HELD_OUT_SEED, 112).heldOut(PER_FAMILY);
         try (LlavaPipeline pipeline = LlavaPipeline.load(BuiltinModel.install(dir), EngineOptions.parse("cpu"),
                 ImageLimits.defaults())) {
             AccuracyEvaluator evaluator = new AccuracyEvaluator(pipeline, 1);
-            ReductionPlan plan = ReductionPlan.of(ReductionConfig.fraction(ReductionMethod.VSCAN, 1 / 3.0)
-                    .withPositions(VisualPositions.ORIGINAL), pipeline.model().config(), 1);
-            for (Pin pin : ORIGINAL_POSITION_PINS) {
+            for (Pin pin : pins) {
                 VisualQuestion question = heldOut.get(pin.family().ordinal() * PER_FAMILY + pin.index());
                 assertEquals(pin.answer(), question.answer(), "the pin names the expected answer");
-                String answer = evaluator.answer(question, evaluator.pixels(question), plan);
+                String answer = evaluator.answer(question, evaluator.pixels(question), plan.apply(pipeline));
                 assertEquals(pin.answer(), AccuracyEvaluator.normalise(answer), question.question());
             }
         }
