@@ -123,8 +123,8 @@ public final class AccuracyEvaluator {
             }
         }
         int n = questions.size();
-        return new MethodResult(method.method().wireName(), method.positions().wireName(), method.budgetFraction(), n, right / (double) n, byFamily,
-                prefillMs / n, visualTokenLayers / n, note);
+        return new MethodResult(method.method().wireName(), method.positions().wireName(), method.budgetFraction(), n,
+                right / (double) n, byFamily, prefillMs / n, visualTokenLayers / n, note);
     }
 
     private static double meanVisualPerImage(GenerationOutput out, int images) {

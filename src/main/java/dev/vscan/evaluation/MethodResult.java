@@ -1,5 +1,6 @@
 package dev.vscan.evaluation;
 
+import dev.vscan.model.extension.VisualPositions;
 import java.util.Map;
 
 /**
@@ -21,6 +22,6 @@ public record MethodResult(String method, String positions, double budgetFractio
 
     /** The name reports show: the method, marked when its kept tokens kept their original positions. */
     public String displayName() {
-        return EvaluatedMethod.displayName(method, dev.vscan.model.extension.VisualPositions.parse(positions));
+        return EvaluatedMethod.displayName(method, VisualPositions.parse(positions));
     }
 }

@@ -96,9 +96,9 @@ public final class RequestPreparer implements AutoCloseable {
     private ReductionPlan plan(InferenceRequest.RequestOptions o, int images) {
         try {
             ReductionMethod method = ReductionMethod.parse(o.reduction() == null ? "none" : o.reduction());
-            boolean sized = o.budget() != null || o.r1() != null || o.r2() != null || o.layer() != null
+            boolean tuned = o.budget() != null || o.r1() != null || o.r2() != null || o.layer() != null
                     || o.positions() != null;
-            ReductionConfig config = method == ReductionMethod.NONE && !sized ? ReductionConfig.none()
+            ReductionConfig config = method == ReductionMethod.NONE && !tuned ? ReductionConfig.none()
                     : new ReductionConfig(method, o.budget(), o.r1(), o.r2(), o.layer(), null, null, null, null,
                             o.positions() == null ? null : VisualPositions.parse(o.positions()));
             return ReductionPlan.of(config, model, images);

@@ -28,13 +28,10 @@ public final class ExampleEncoder {
         this(tokenizer, preprocessor, eosId, patchSize, false, false);
     }
 
-    /** With {@code digitsInPresence} the [CLS] target also names the corner digits ({@link Scene#presence(boolean)}). */
-    public ExampleEncoder(LlavaTokenizer tokenizer, ImagePreprocessor preprocessor, long eosId, int patchSize,
-            boolean digitsInPresence) {
-        this(tokenizer, preprocessor, eosId, patchSize, digitsInPresence, false);
-    }
-
-    /** With {@code patchSides} the patch labels also say which half a shape is in ({@link PatchLabeller}). */
+    /**
+     * With {@code digitsInPresence} the [CLS] target also names the corner digits ({@link Scene#presence(boolean)});
+     * with {@code patchSides} the patch labels also say which half a shape is in ({@link PatchLabeller}).
+     */
     public ExampleEncoder(LlavaTokenizer tokenizer, ImagePreprocessor preprocessor, long eosId, int patchSize,
             boolean digitsInPresence, boolean patchSides) {
         this.digitsInPresence = digitsInPresence;

@@ -36,10 +36,7 @@ public final class Generator {
 
     public Generator(LlavaModel model) {
         this.model = model;
-        // an image spans one position per feature row: its patches, plus [CLS] under the "full" strategy
-        int rowsPerImage = model.config().vision().numPatches()
-                + ("full".equals(model.config().visionFeatureSelectStrategy()) ? 1 : 0);
-        this.promptPositions = new PromptPositions(model.config().imageTokenIndex(), rowsPerImage);
+        this.promptPositions = new PromptPositions(model.config().imageTokenIndex(), model.config().imageSeqLength());
         this.eosTokens = new HashSet<>();
         for (int id : model.config().text().eosTokenIds()) {
             eosTokens.add((long) id);

@@ -1,7 +1,6 @@
 package dev.vscan.model.llama;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
-import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
@@ -89,7 +88,6 @@ class GappedPositionsTest {
             IllegalArgumentException shortList = assertThrows(IllegalArgumentException.class,
                     () -> prefill(manager, new long[] {0, 1, 2}));
             assertTrue(shortList.getMessage().contains("7 tokens but 3 positions"), shortList.getMessage());
-            assertFalse(falling.getMessage().isBlank());
         }
     }
 }
