@@ -19,8 +19,13 @@ public record InferenceResult(String id, Status status, String answer, ErrorInfo
 
     public record TokenCounts(int prompt, int text, int visual, int generated) {}
 
-    /** Milliseconds: waiting in the queue, and the batch's vision, prefill and decode phases. */
-    public record Timings(double queueMs, double visionMs, double prefillMs, double decodeMs, double totalMs) {}
+    /**
+     * Milliseconds: waiting in the queue; the vision, prefill and decode phases (the first two shared
+     * with the requests admitted together, decode its own from first token to last); from consumption to
+     * the first generated token; and per generated token after the first.
+     */
+    public record Timings(double queueMs, double visionMs, double prefillMs, double decodeMs, double totalMs,
+            double firstTokenMs, double perTokenMs) {}
 
     public static InferenceResult failure(String id, Status status, String code, String message, String model) {
         return new InferenceResult(id, status, null, new ErrorInfo(code, message), null, null, model);

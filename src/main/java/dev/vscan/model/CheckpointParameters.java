@@ -24,9 +24,18 @@ final class CheckpointParameters implements ParameterSource {
 
     @Override
     public NDArray get(String name, long... expectedShape) {
-        NDArray array = manager.create(weights.readFloat32Buffer(name, expectedShape), new Shape(expectedShape),
-                DataType.FLOAT32);
-        return dtype == DataType.FLOAT32 ? array : array.toType(dtype, false);
+        if (dtype == DataType.FLOAT32) {
+            return manager.create(weights.readFloat32Buffer(name, expectedShape), new Shape(expectedShape),
+                    DataType.FLOAT32);
+        }
+        // The float32 staging copy lives only until the cast: a float16 model keeps half the bytes.
+        try (NDManager staging = manager.newSubManager()) {
+            NDArray wide = staging.create(weights.readFloat32Buffer(name, expectedShape), new Shape(expectedShape),
+                    DataType.FLOAT32);
+            NDArray narrow = wide.toType(dtype, false);
+            narrow.attach(manager);
+            return narrow;
+        }
     }
 
     @Override

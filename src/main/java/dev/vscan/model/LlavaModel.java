@@ -1,5 +1,6 @@
 package dev.vscan.model;
 
+import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.vscan.model.clip.ClipVisionTower;
 import dev.vscan.model.config.ConfigLoader;
@@ -20,6 +21,7 @@ public final class LlavaModel implements AutoCloseable {
     private final ClipVisionTower vision;
     private final MultiModalProjector projector;
     private final LlamaModel language;
+    private final long weightBytes;
 
     private LlavaModel(LlavaConfig config, EngineOptions options, NDManager manager, ClipVisionTower vision,
             MultiModalProjector projector, LlamaModel language) {
@@ -29,6 +31,16 @@ public final class LlavaModel implements AutoCloseable {
         this.vision = vision;
         this.projector = projector;
         this.language = language;
+        long bytes = 0;
+        for (NDArray a : manager.getManagedArrays()) {
+            bytes += a.size() * a.getDataType().getNumOfBytes();
+        }
+        this.weightBytes = bytes;
+    }
+
+    /** Bytes the weights take on the device. */
+    public long weightBytes() {
+        return weightBytes;
     }
 
     /** Loads config.json and the safetensors weights of a Hugging Face LLaVA directory. */

@@ -1,6 +1,6 @@
 /**
- * Getting requests onto the model: a bounded, prioritised queue that forms batches under a size,
- * delay and visual-token budget, and the pool of workers, each owning one model replica. The queue
- * and batcher are plain Java; the pool may use CDI.
+ * Getting requests onto the model: a bounded, prioritised queue, and the pool of workers that
+ * schedule per iteration, each admitting queued requests into its running set between decode steps
+ * under a count and KV-cache budget. Plain Java: no model, Kafka or Quarkus types.
  */
 package dev.vscan.scheduling;

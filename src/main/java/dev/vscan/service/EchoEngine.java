@@ -5,6 +5,7 @@ import dev.vscan.model.generation.FinishReason;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.PhaseTimings;
+import dev.vscan.model.generation.RunningBatch.Admission;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -14,7 +15,7 @@ import java.util.List;
  * request with every visual token kept. With it, a benchmark sees only what the service itself
  * costs per request (Kafka, parsing, images, batching); results say so through their empty answer.
  */
-final class EchoEngine implements BatchEngine {
+final class EchoEngine implements ServingEngine {
 
     private final LlavaConfig config;
 
@@ -22,12 +23,14 @@ final class EchoEngine implements BatchEngine {
         this.config = config;
     }
 
+    /** Every request finishes at admission, with no token generated. */
     @Override
-    public List<Answer> run(List<GenerationRequest> requests) {
+    public List<Runnable> admit(List<Admission> admissions) {
         int patches = config.vision().numPatches();
         int layers = config.text().numHiddenLayers();
-        List<Answer> answers = new ArrayList<>();
-        for (GenerationRequest r : requests) {
+        List<Runnable> cancels = new ArrayList<>();
+        for (Admission a : admissions) {
+            GenerationRequest r = a.request();
             int images = r.images().size();
             int text = r.promptIds().length - images;
             int[] perImage = new int[images];
@@ -40,12 +43,30 @@ final class EchoEngine implements BatchEngine {
             for (int i = 0; i < images; i++) {
                 kept.add(new int[0]);
             }
-            GenerationOutput out = new GenerationOutput(new long[0], FinishReason.LENGTH, text, perImage,
+            a.listener().onFinished(new GenerationOutput(new long[0], FinishReason.LENGTH, text, perImage,
                     perImage.clone(), tokensPerLayer, visualPerLayer, kept, new PhaseTimings(0, 0, 0, 0),
-                    requests.size());
-            answers.add(new Answer("", out));
+                    admissions.size(), 0));
+            cancels.add(() -> { });
         }
-        return answers;
+        return cancels;
+    }
+
+    @Override
+    public void step() {}
+
+    @Override
+    public int size() {
+        return 0;
+    }
+
+    @Override
+    public long kvTokens() {
+        return 0;
+    }
+
+    @Override
+    public String decode(long[] tokens) {
+        return "";
     }
 
     @Override

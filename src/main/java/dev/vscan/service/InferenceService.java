@@ -1,6 +1,11 @@
 package dev.vscan.service;
 
 import dev.vscan.messaging.ResultPublisher;
+import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.config.ConfigLoader;
+import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.generation.KvBudget;
+import dev.vscan.scheduling.AdmissionPolicy;
 import dev.vscan.scheduling.BatchPolicy;
 import dev.vscan.scheduling.QueuedRequest;
 import dev.vscan.scheduling.RequestBatcher;
@@ -17,9 +22,9 @@ import java.util.List;
 import org.jboss.logging.Logger;
 
 /**
- * The model side of the service: the queue between consumer and workers, and the workers with
- * their replicas. Replicas load in the background, so the service is up (not ready) at once and
- * records already consumed simply wait in the queue.
+ * The model side of the service: the queue between consumer and workers, and the workers, each
+ * driving its own running batch (continuous batching) on the model of its device. Models load in the
+ * background, so the service is up (not ready) at once and records already consumed wait in the queue.
  */
 @ApplicationScoped
 public class InferenceService {
@@ -40,7 +45,7 @@ public class InferenceService {
 
     private RequestBatcher<InferenceJob> batcher;
     private WorkerPool<InferenceJob> pool;
-    private final List<BatchEngine> replicas = new ArrayList<>();
+    private final List<ServingEngine> engines = new ArrayList<>();
     private volatile boolean ready;
     private volatile Throwable loadFailure;
 
@@ -59,13 +64,28 @@ public class InferenceService {
     private void loadAndStart() {
         try {
             int workers = config.model().workers();
+            KvBudget budget = null;
             for (int i = 0; i < workers; i++) {
-                replicas.add(config.model().engine() == ServiceConfig.Engine.echo
-                        ? new EchoEngine(dev.vscan.model.config.ConfigLoader.loadModel(models.modelDirectory()))
-                        : new PipelineEngine(models.loadReplica(i)));
+                if (config.model().engine() == ServiceConfig.Engine.echo) {
+                    LlavaConfig model = ConfigLoader.loadModel(models.modelDirectory());
+                    engines.add(new EchoEngine(model));
+                    budget = new KvBudget(config.batch().maxSize(), Long.MAX_VALUE);
+                } else {
+                    LlavaPipeline pipeline = models.pipelineFor(i);
+                    engines.add(new PipelineEngine(pipeline));
+                    var m = pipeline.model();
+                    budget = KvBudget.defaults(m.config().text(), m.options().dtype(), m.options().device(),
+                            m.weightBytes(), workers);
+                }
             }
-            pool = new WorkerPool<>(batcher, workers,
-                    i -> new BatchRunner(replicas.get(i), "worker-" + i, models.modelId(), publisher, metrics));
+            AdmissionPolicy admission = new AdmissionPolicy(config.batch().maxRunning().orElse(budget.maxRunning()),
+                    config.batch().kvTokenBudget().orElse(budget.kvTokens()), config.batch().continuous());
+            LOG.infof("%d worker(s), up to %d running sequences and %d KV tokens each, %s batching", workers,
+                    admission.maxRunning(), admission.kvTokenBudget(), admission.continuous() ? "continuous" : "static");
+            metrics.runningSet(() -> engines.stream().mapToInt(ServingEngine::size).sum(),
+                    () -> engines.stream().mapToLong(ServingEngine::kvTokens).sum());
+            pool = new WorkerPool<>(batcher, admission, workers,
+                    i -> new RunningJobs(engines.get(i), "worker-" + i, models.modelId(), publisher, metrics));
             pool.start();
             ready = true;
         } catch (RuntimeException e) {
@@ -76,8 +96,8 @@ public class InferenceService {
 
     /** Queues a job; false only when the queue is closed or full (the consumer's demand prevents that). */
     public boolean submit(InferenceJob job) {
-        return batcher != null && batcher.offer(new QueuedRequest<>(job, job.visualTokens(), job.priority(),
-                job.receivedNanos()));
+        return batcher != null && batcher.offer(new QueuedRequest<>(job, job.visualTokens(), job.kvTokens(),
+                job.priority(), job.receivedNanos()));
     }
 
     public boolean isReady() {
@@ -99,11 +119,13 @@ public class InferenceService {
     void stop(@Observes ShutdownEvent event) {
         ready = false;
         if (pool != null) {
-            // Finish what is queued and in flight; their answers still go out before Kafka closes.
+            // Finish what is queued and running; their answers still go out before Kafka closes.
             pool.shutdown(config.batch().maxDelay().toMillis() + 60_000);
         } else if (batcher != null) {
             batcher.close();
         }
-        replicas.forEach(BatchEngine::close);
+        // Whatever still runs after the wait is cancelled, then the shared models are freed.
+        engines.forEach(ServingEngine::close);
+        models.closeAll();
     }
 }

@@ -11,7 +11,9 @@ import dev.vscan.model.image.PixelValues;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.file.Path;
+import java.util.LinkedHashMap;
 import java.util.List;
+import java.util.Map;
 import org.jboss.logging.Logger;
 
 /**
@@ -52,17 +54,33 @@ public class ModelRepository {
         return installed;
     }
 
-    /** Loads replica {@code index} on its device and runs one forward so the first request is not slow. */
-    public LlavaPipeline loadReplica(int index) {
+    private final Map<String, LlavaPipeline> byDevice = new LinkedHashMap<>();
+
+    /**
+     * The model for worker {@code index}: loaded on the worker's device the first time, with one warm-up
+     * forward so the first request is not slow, and shared by every worker on that device.
+     */
+    public synchronized LlavaPipeline pipelineFor(int index) {
         String device = config.model().device();
         if (device.equals("gpu")) {
             device = "gpu:" + index;
         }
+        LlavaPipeline shared = byDevice.get(device);
+        if (shared != null) {
+            return shared;
+        }
         long t0 = System.nanoTime();
         LlavaPipeline pipeline = LlavaPipeline.load(modelDirectory(), EngineOptions.parse(device), imageLimits());
         warmUp(pipeline);
-        LOG.infof("model %s replica %d ready on %s in %.1f s", modelId(), index, device, (System.nanoTime() - t0) / 1e9);
+        byDevice.put(device, pipeline);
+        LOG.infof("model %s ready on %s in %.1f s", modelId(), device, (System.nanoTime() - t0) / 1e9);
         return pipeline;
+    }
+
+    /** Frees every loaded model; call after the workers have stopped. */
+    public synchronized void closeAll() {
+        byDevice.values().forEach(LlavaPipeline::close);
+        byDevice.clear();
     }
 
     private static void warmUp(LlavaPipeline pipeline) {

@@ -2,27 +2,50 @@ package dev.vscan.service;
 
 import dev.vscan.model.LlavaPipeline;
 import dev.vscan.model.config.LlavaConfig;
-import dev.vscan.model.generation.GenerationOutput;
-import dev.vscan.model.generation.GenerationRequest;
+import dev.vscan.model.generation.RunningBatch;
+import dev.vscan.model.generation.RunningBatch.Admission;
+import dev.vscan.model.generation.RunningSequence;
 import java.util.ArrayList;
 import java.util.List;
 
-/** The real engine: a model replica generating answers. */
-final class PipelineEngine implements BatchEngine {
+/** The real engine: a running batch on a model that other workers on the same device may share. */
+final class PipelineEngine implements ServingEngine {
 
     private final LlavaPipeline pipeline;
+    private final RunningBatch batch;
 
     PipelineEngine(LlavaPipeline pipeline) {
         this.pipeline = pipeline;
+        this.batch = new RunningBatch(pipeline.model());
     }
 
     @Override
-    public List<Answer> run(List<GenerationRequest> requests) {
-        List<Answer> answers = new ArrayList<>();
-        for (GenerationOutput out : pipeline.generator().generate(requests)) {
-            answers.add(new Answer(pipeline.tokenizer().decode(out.tokens()), out));
+    public List<Runnable> admit(List<Admission> admissions) {
+        List<Runnable> cancels = new ArrayList<>();
+        for (RunningSequence s : batch.admit(admissions)) {
+            cancels.add(() -> batch.cancel(s));
         }
-        return answers;
+        return cancels;
+    }
+
+    @Override
+    public void step() {
+        batch.step();
+    }
+
+    @Override
+    public int size() {
+        return batch.size();
+    }
+
+    @Override
+    public long kvTokens() {
+        return batch.cachedTokens();
+    }
+
+    @Override
+    public String decode(long[] tokens) {
+        return pipeline.tokenizer().decode(tokens);
     }
 
     @Override
@@ -35,8 +58,9 @@ final class PipelineEngine implements BatchEngine {
         return pipeline.model().vision().layersRun();
     }
 
+    /** Cancels what still runs; the model itself belongs to the repository that shares it. */
     @Override
     public void close() {
-        pipeline.close();
+        batch.close();
     }
 }

@@ -109,7 +109,8 @@ public class RequestIntake {
             }
             RequestPreparer.Prepared prepared = preparer.prepare(parsed.request(), fetchImages(parsed.request()));
             InferenceJob job = new InferenceJob(id, prepared.request(), prepared.reduction(), deadline,
-                    (int) longHeader(headers, "x-priority"), received, prepared.visualTokens(), message::ack, release);
+                    (int) longHeader(headers, "x-priority"), received, prepared.visualTokens(), prepared.kvTokens(), message::ack,
+                    release);
             if (!inference.submit(job)) {
                 refuse(message, meta, headers, id, Status.rejected, "queue_closed",
                         "the service is shutting down and takes no more requests", release);

@@ -30,8 +30,11 @@ import java.util.List;
  */
 public final class RequestPreparer implements AutoCloseable {
 
-    /** The engine request and what batching needs to know about it. */
-    public record Prepared(GenerationRequest request, String reduction, int visualTokens) {}
+    /**
+     * The engine request and what scheduling needs to know about it: its visual tokens after the
+     * planned stage 1, and the KV cache it will hold (those, its text tokens and max_new_tokens).
+     */
+    public record Prepared(GenerationRequest request, String reduction, int visualTokens, long kvTokens) {}
 
     private final LlavaConfig model;
     private final LlavaTokenizer tokenizer;
@@ -61,7 +64,9 @@ public final class RequestPreparer implements AutoCloseable {
         int perImage = plan.budget() == null ? model.vision().numPatches() : plan.budget().r1();
         GenerationRequest generation = new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner(),
                 plan.positions());
-        return new Prepared(generation, plan.method().wireName(), perImage * images.size());
+        int visual = perImage * images.size();
+        long kv = (long) ids.length - images.size() + visual + sampling.maxNewTokens();
+        return new Prepared(generation, plan.method().wireName(), visual, kv);
     }
 
     public LlavaTokenizer tokenizer() {

@@ -57,7 +57,7 @@ public interface ServiceConfig {
         @WithDefault("cpu")
         String device();
 
-        /** Workers, each with its own model replica. */
+        /** Workers, each with its own running batch; workers on one device share one copy of the weights. */
         @WithDefault("1")
         int workers();
 
@@ -102,15 +102,30 @@ public interface ServiceConfig {
     }
 
     interface Batch {
+        /** Most requests prefilled together when they join a running batch. */
         @WithDefault("8")
         int maxSize();
 
-        /** How long a lone request waits for company; it bounds the latency batching adds. */
+        /** How long an idle worker's first request waits for company; it bounds the latency batching adds. */
         @WithDefault("5ms")
         Duration maxDelay();
 
+        /** Most visual tokens (after the planned stage 1) prefilled together. */
         @WithDefault("8192")
         int maxVisualTokens();
+
+        /** Most sequences a worker decodes at once; by default 16 on a CPU, 64 on a GPU. */
+        Optional<Integer> maxRunning();
+
+        /**
+         * Most KV cache tokens a worker's running sequences may hold together (prompt after reduction plus
+         * max_new_tokens each); by default what a share of the device's memory, less the weights, holds.
+         */
+        Optional<Long> kvTokenBudget();
+
+        /** Admit requests between decode steps (continuous batching); false waits for the running set to empty. */
+        @WithDefault("true")
+        boolean continuous();
 
         /** Requests held between the consumer and the workers; consumption pauses when it is full. */
         @WithDefault("64")

@@ -65,13 +65,37 @@ public class ServiceMetrics {
         timer("vscan.queue.wait", "Time from consumption to a worker taking the request").record(wait);
     }
 
+    /** Requests prefilled together when they joined a running batch. */
     public void batch(int size) {
-        DistributionSummary.builder("vscan.batch.size").description("Requests per batch")
+        DistributionSummary.builder("vscan.batch.size").description("Requests admitted (prefilled) together")
                 .publishPercentileHistogram().register(registry).record(size);
     }
 
+    /** Sequences decoding and the KV cache they hold, summed over the workers. */
+    public void runningSet(Supplier<Number> sequences, Supplier<Number> kvTokens) {
+        registry.gauge("vscan.running.sequences", java.util.List.of(), sequences, s -> s.get().doubleValue());
+        registry.gauge("vscan.running.kv.tokens", java.util.List.of(), kvTokens, s -> s.get().doubleValue());
+    }
+
+    /** From consumption to the first generated token. */
+    public void timeToFirstToken(Duration time) {
+        timer("vscan.time.to.first.token", "Time from consumption to the first generated token").record(time);
+    }
+
+    /** Mean time per generated token after the first, one sample per request. */
+    public void timePerOutputToken(Duration time) {
+        timer("vscan.time.per.output.token", "Mean time per generated token after the first").record(time);
+    }
+
+    /** Mean number of sequences in the decode steps a request took part in. */
+    public void decodeBatch(double meanSize) {
+        DistributionSummary.builder("vscan.decode.batch.size")
+                .description("Mean sequences per decode step over a request's decode")
+                .publishPercentileHistogram().register(registry).record(meanSize);
+    }
+
     public void phase(String phase, double millis) {
-        Timer.builder("vscan.phase.duration").description("Time of each engine phase per batch")
+        Timer.builder("vscan.phase.duration").description("Time of each engine phase per request (vision and prefill shared with its admission group)")
                 .tag("phase", phase).publishPercentileHistogram().register(registry)
                 .record(Duration.ofNanos((long) (millis * 1e6)));
     }

@@ -89,7 +89,7 @@ public final class LlavaTrainingModel {
         int images = batch.imagesPerExample();
         int n = config.vision().numPatches();
         long d = config.text().hiddenSize();
-        NDArray features = vision.forward(pixels(manager, batch.pixels()), Set.of()).features();
+        NDArray features = vision.forwardForTraining(pixels(manager, batch.pixels()), Set.of()).features();
         NDArray cls = features.get(new NDIndex(":, 0, :"));
         NDArray patchFeatures = features.get(new NDIndex(":, 1:, :"));
         NDArray visual = projector.apply(patchFeatures).reshape(b, images, n, d);

@@ -26,10 +26,11 @@ class MessageJsonTest {
     @Test
     void resultIsWrittenInSnakeCaseWithoutNulls() {
         InferenceResult result = new InferenceResult("req-1", Status.ok, "a cat", null,
-                new TokenCounts(600, 20, 576, 5), new Timings(1.5, 2, 3, 4, 10.5), "llava-1.5-7b");
+                new TokenCounts(600, 20, 576, 5), new Timings(1.5, 2, 3, 4, 10.5, 5.5, 1.25), "llava-1.5-7b");
         assertEquals("{\"id\":\"req-1\",\"status\":\"ok\",\"answer\":\"a cat\","
                 + "\"tokens\":{\"prompt\":600,\"text\":20,\"visual\":576,\"generated\":5},"
-                + "\"timings\":{\"queue_ms\":1.5,\"vision_ms\":2.0,\"prefill_ms\":3.0,\"decode_ms\":4.0,\"total_ms\":10.5},"
+                + "\"timings\":{\"queue_ms\":1.5,\"vision_ms\":2.0,\"prefill_ms\":3.0,\"decode_ms\":4.0,\"total_ms\":10.5,"
+                + "\"first_token_ms\":5.5,\"per_token_ms\":1.25},"
                 + "\"model\":\"llava-1.5-7b\"}", text(result));
     }
 
@@ -46,9 +47,10 @@ class MessageJsonTest {
         assertEquals("{\"code\":\"malformed_json\",\"reason\":\"bad\",\"payload_base64\":\"AAE=\","
                 + "\"headers\":{\"X-Request-Id\":\"r1\"},\"topic\":\"vscan.requests\",\"partition\":0,\"offset\":7,"
                 + "\"timestamp\":5}", text(dead));
-        TelemetryEvent event = new TelemetryEvent("r", "m", "w0", "vscan", 2, 3.5, Map.of("flopsRatio", 0.5), 9L);
+        TelemetryEvent event = new TelemetryEvent("r", "m", "w0", "vscan", 2, 3.5, 8, 1.5, 3, Map.of("flopsRatio", 0.5), 9L);
         assertEquals("{\"id\":\"r\",\"model\":\"m\",\"worker\":\"w0\",\"reduction\":\"vscan\",\"batch_size\":2,"
-                + "\"queue_wait_ms\":3.5,\"efficiency\":{\"flopsRatio\":0.5},\"timestamp\":9}", text(event));
+                + "\"queue_wait_ms\":3.5,\"time_to_first_token_ms\":8.0,\"ms_per_output_token\":1.5,\"decode_batch\":3.0,"
+                + "\"efficiency\":{\"flopsRatio\":0.5},\"timestamp\":9}", text(event));
     }
 
     @Test

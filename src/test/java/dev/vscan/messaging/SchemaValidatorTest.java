@@ -160,7 +160,7 @@ class SchemaValidatorTest {
     @Test
     void okAndFailedResultsAreValid() {
         assertEquals(List.of(), RESULT.validate(json(new InferenceResult("req-1", Status.ok, "A cat.", null,
-                new TokenCounts(620, 44, 576, 3), new Timings(2.5, 40, 120.25, 80, 242.75), "llava-1.5-7b"))));
+                new TokenCounts(620, 44, 576, 3), new Timings(2.5, 40, 120.25, 80, 242.75, 163, 40), "llava-1.5-7b"))));
         for (Status status : List.of(Status.invalid, Status.expired, Status.rejected, Status.error)) {
             assertEquals(List.of(), RESULT.validate(json(InferenceResult.failure("req-1", status, "schema_violation",
                     "/prompt: must be at least 1 characters long", "llava-1.5-7b"))), status.name());
@@ -188,7 +188,7 @@ class SchemaValidatorTest {
     @Test
     void unknownStatusAndNegativeTimingsAreNamed() {
         onlyViolation(RESULT, json("{\"id\":\"r\",\"status\":\"done\",\"answer\":\"a\"}"), "/status");
-        onlyViolation(RESULT, json(new InferenceResult("r", Status.ok, "a", null, null, new Timings(-1, 0, 0, 0, 0),
+        onlyViolation(RESULT, json(new InferenceResult("r", Status.ok, "a", null, null, new Timings(-1, 0, 0, 0, 0, 0, 0),
                 null)), "/timings/queue_ms");
     }
 
@@ -201,7 +201,7 @@ class SchemaValidatorTest {
 
     @Test
     void telemetryWithTheEngineReportIsValid() {
-        TelemetryEvent event = new TelemetryEvent("req-1", "llava-1.5-7b", "worker-0", "vscan", 4, 12.5,
+        TelemetryEvent event = new TelemetryEvent("req-1", "llava-1.5-7b", "worker-0", "vscan", 4, 12.5, 180, 20, 3.5,
                 report().toJson(), 1_760_000_000_000L);
         assertEquals(List.of(), TELEMETRY.validate(json(event)));
     }
@@ -210,9 +210,9 @@ class SchemaValidatorTest {
     void telemetryMissingAReportKeyIsNamed() {
         Map<String, Object> efficiency = new java.util.LinkedHashMap<>(report().toJson());
         efficiency.remove("flops_ratio");
-        TelemetryEvent event = new TelemetryEvent("req-1", "m", null, "fastv", 1, 0, efficiency, 1L);
+        TelemetryEvent event = new TelemetryEvent("req-1", "m", null, "fastv", 1, 0, 0, 0, 0, efficiency, 1L);
         assertTrue(onlyViolation(TELEMETRY, json(event), "/efficiency").contains("'flops_ratio'"));
-        TelemetryEvent emptyBatch = new TelemetryEvent("req-1", "m", null, "fastv", 0, 0, report().toJson(), 1L);
+        TelemetryEvent emptyBatch = new TelemetryEvent("req-1", "m", null, "fastv", 0, 0, 0, 0, 0, report().toJson(), 1L);
         onlyViolation(TELEMETRY, json(emptyBatch), "/batch_size");
     }
 

@@ -48,8 +48,8 @@ class PrunedDecodeTest {
             assertArrayEquals(new int[] {10, 10, 4, 4}, prefill.visualPerLayer()[0]);
             assertArrayEquals(new int[] {17, 17, 11, 11}, prefill.tokensPerLayer()[0]);
             KvCache cache = prefill.cache();
-            assertEquals(17, cache.layer(1).length());
-            assertEquals(11, cache.layer(2).length());
+            assertEquals(17, cache.sequence(0).length(1));
+            assertEquals(11, cache.sequence(0).length(2));
 
             NDArray sequence = prompt;
             boolean[] flags = visual;

@@ -2,6 +2,7 @@ package dev.vscan.model.clip;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import ai.djl.ndarray.types.Shape;
 import dev.vscan.model.ParameterSource;
@@ -85,33 +86,67 @@ public final class ClipVisionTower {
     }
 
     /**
-     * Runs the tower.
+     * Runs the tower for inference: each layer's activations are freed as soon as the next layer
+     * has its input, so a batch of images costs a few layers' worth of memory, not the whole tower's.
      *
      * @param pixels          [images, channels, height, width] preprocessed pixel values
      * @param attentionLayers 0-based layer indices whose [CLS] attention rows to return
      */
     public VisionOutput forward(NDArray pixels, Set<Integer> attentionLayers) {
+        return run(pixels, attentionLayers, true);
+    }
+
+    /** As {@link #forward}, keeping every activation alive for the backward pass of training. */
+    public VisionOutput forwardForTraining(NDArray pixels, Set<Integer> attentionLayers) {
+        return run(pixels, attentionLayers, false);
+    }
+
+    private VisionOutput run(NDArray pixels, Set<Integer> attentionLayers, boolean freeEachLayer) {
         for (int layer : attentionLayers) {
             if (layer < 0 || layer >= layers.size()) {
                 throw new IllegalArgumentException("attention of vision layer " + layer
                         + " was asked for, but only layers 0.." + (layers.size() - 1) + " run");
             }
         }
+        NDManager outer = pixels.getManager();
         long images = pixels.getShape().get(0);
         long width = config.hiddenSize();
-        NDArray patches = ai.djl.nn.convolutional.Conv2d.conv2d(pixels, patchWeight, null,
-                        new Shape(config.patchSize(), config.patchSize()), new Shape(0, 0), new Shape(1, 1), 1)
-                .singletonOrThrow()
-                .reshape(images, width, -1)
-                .transpose(0, 2, 1);
-        NDArray cls = patches.getManager().zeros(new Shape(images, 1, width), patches.getDataType()).add(classEmbedding);
-        NDArray x = NDArrays.concat(new ai.djl.ndarray.NDList(cls, patches), 1).add(positionEmbedding);
-        x = preNorm.apply(x);
+        // Pixels, patches and the sums before the pre-norm are freed once x exists (inference only).
+        NDManager embedding = freeEachLayer ? outer.newSubManager() : outer;
+        NDArray x;
+        try {
+            if (freeEachLayer) {
+                pixels.tempAttach(embedding);
+            }
+            NDArray patches = ai.djl.nn.convolutional.Conv2d.conv2d(pixels, patchWeight, null,
+                            new Shape(config.patchSize(), config.patchSize()), new Shape(0, 0), new Shape(1, 1), 1)
+                    .singletonOrThrow()
+                    .reshape(images, width, -1)
+                    .transpose(0, 2, 1);
+            NDArray cls = embedding.zeros(new Shape(images, 1, width), patches.getDataType()).add(classEmbedding);
+            x = preNorm.apply(NDArrays.concat(new ai.djl.ndarray.NDList(cls, patches), 1).add(positionEmbedding));
+            x.attach(outer);
+        } finally {
+            if (freeEachLayer) {
+                embedding.close();
+            }
+        }
         Map<Integer, NDArray> rows = new LinkedHashMap<>();
         NDArray[] row = new NDArray[1];
         for (int i = 0; i < layers.size(); i++) {
             boolean wanted = attentionLayers.contains(i);
-            x = layers.get(i).apply(x, wanted ? row : null);
+            if (!freeEachLayer) {
+                x = layers.get(i).apply(x, wanted ? row : null);
+            } else {
+                try (NDManager scope = outer.newSubManager()) {
+                    x.attach(scope);
+                    x = layers.get(i).apply(x, wanted ? row : null);
+                    x.attach(outer);
+                    if (wanted) {
+                        row[0].attach(outer);
+                    }
+                }
+            }
             if (wanted) {
                 rows.put(i, row[0]);
             }

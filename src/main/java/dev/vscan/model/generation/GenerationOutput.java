@@ -12,10 +12,24 @@ import java.util.List;
  * @param tokensPerLayer       tokens each decoder layer processed during prefill
  * @param visualTokensPerLayer visual tokens among them
  * @param keptPatchIndices     per image, the raster indices of the patches kept by stage 1
+ * @param timings              its prefill group's vision, reduction and prefill times, and its own decode time
+ *                             (first token to last, while sharing decode steps with the running batch)
+ * @param batchSize            requests prefilled together with it, itself included
+ * @param decodeBatch          mean number of sequences in the decode steps it took part in (0 without any)
  */
 public record GenerationOutput(long[] tokens, FinishReason finishReason, int textTokens, int[] visualTokensIn,
         int[] visualTokensKept, int[] tokensPerLayer, int[] visualTokensPerLayer, List<int[]> keptPatchIndices,
-        PhaseTimings timings, int batchSize) {
+        PhaseTimings timings, int batchSize, double decodeBatch) {
+
+    /** Milliseconds from the request's admission (start of its vision phase) to its first token. */
+    public double firstTokenMillis() {
+        return timings.visionMillis() + timings.reductionMillis() + timings.prefillMillis();
+    }
+
+    /** Mean milliseconds per token after the first; 0 when it generated one token or none. */
+    public double millisPerOutputToken() {
+        return tokens.length < 2 ? 0 : timings.decodeMillis() / (tokens.length - 1);
+    }
 
     /** Tokens of the sequence that entered the language model. */
     public int promptTokens() {

@@ -1,48 +1,26 @@
 package dev.vscan.model.generation;
 
 import ai.djl.ndarray.NDArray;
-import ai.djl.ndarray.NDArrays;
-import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.vscan.model.LlavaModel;
-import dev.vscan.model.clip.VisionOutput;
-import dev.vscan.model.config.LlavaConfig;
-import dev.vscan.model.extension.ImageFeatures;
-import dev.vscan.model.extension.ReducedImage;
-import dev.vscan.model.extension.SequencePruner;
-import dev.vscan.model.image.PixelValues;
-import dev.vscan.model.llama.KvCache;
-import dev.vscan.model.llama.PrefillResult;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
+import java.util.Arrays;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * Runs a batch of requests through vision tower, stage-1 reduction, batched prefill (with stage-2
- * pruning) and batched decoding. All arrays of a batch live in one sub-manager closed at the end.
+ * Answers a fixed list of requests: admits them all to a {@link RunningBatch} at once and decodes
+ * until the last one finishes (each leaves the batch the step it finishes). The serving workers drive
+ * a running batch themselves to admit requests between steps; this is for the command line,
+ * evaluation and tests.
  */
 public final class Generator {
 
     private final LlavaModel model;
-    private final Set<Long> eosTokens;
-    private final long padToken;
-    private final PromptPositions promptPositions;
+    private final PromptPrefill prefill;
 
     public Generator(LlavaModel model) {
         this.model = model;
-        this.promptPositions = new PromptPositions(model.config().imageTokenIndex(), model.config().imageSeqLength());
-        this.eosTokens = new HashSet<>();
-        for (int id : model.config().text().eosTokenIds()) {
-            eosTokens.add((long) id);
-        }
-        int pad = model.config().padTokenId();
-        this.padToken = pad >= 0 ? pad : model.config().text().eosTokenIds().get(0);
+        this.prefill = new PromptPrefill(model);
     }
 
     public List<GenerationOutput> generate(List<GenerationRequest> requests) {
@@ -53,34 +31,29 @@ public final class Generator {
         if (requests.isEmpty()) {
             return List.of();
         }
+        GenerationOutput[] outputs = new GenerationOutput[requests.size()];
+        List<RunningBatch.Admission> admissions = new ArrayList<>();
         for (int r = 0; r < requests.size(); r++) {
-            validate(r, requests.get(r));
-        }
-        try (NDManager batch = model.manager().newSubManager()) {
-            Prefilled prefilled = prefill(batch, requests);
-            long decodeStart = System.nanoTime();
-            Decoding decoding = decode(batch, requests, prefilled.result().cache(), prefilled.logits(), listener);
-            long decodeNanos = System.nanoTime() - decodeStart;
-
-            PhaseTimings timings = new PhaseTimings(prefilled.visionNanos(), prefilled.reductionNanos(),
-                    prefilled.prefillNanos(), decodeNanos);
-            List<GenerationOutput> outputs = new ArrayList<>();
-            for (int r = 0; r < requests.size(); r++) {
-                List<ReducedImage> reduced = prefilled.images().get(r);
-                int[] in = new int[reduced.size()];
-                int[] kept = new int[reduced.size()];
-                List<int[]> indices = new ArrayList<>();
-                for (int i = 0; i < reduced.size(); i++) {
-                    in[i] = model.vision().config().numPatches();
-                    kept[i] = reduced.get(i).tokens();
-                    indices.add(reduced.get(i).keptPatchIndices());
+            int index = r;
+            admissions.add(new RunningBatch.Admission(requests.get(r), new SequenceListener() {
+                @Override
+                public void onToken(long token) {
+                    listener.onToken(index, token);
                 }
-                outputs.add(new GenerationOutput(decoding.tokens(r), decoding.reasons[r], prefilled.textTokens()[r],
-                        in, kept, prefilled.result().tokensPerLayer()[r], prefilled.result().visualPerLayer()[r],
-                        indices, timings, requests.size()));
-            }
-            return outputs;
+
+                @Override
+                public void onFinished(GenerationOutput output) {
+                    outputs[index] = output;
+                }
+            }));
         }
+        try (RunningBatch batch = new RunningBatch(model)) {
+            batch.admit(admissions);
+            while (!batch.isEmpty()) {
+                batch.step();
+            }
+        }
+        return Arrays.asList(outputs);
     }
 
     /**
@@ -88,224 +61,16 @@ public final class Generator {
      * request's last prompt position: what the first generated token is chosen from.
      */
     public float[][] promptLogits(List<GenerationRequest> requests) {
-        for (int r = 0; r < requests.size(); r++) {
-            validate(r, requests.get(r));
-        }
         try (NDManager batch = model.manager().newSubManager()) {
-            return prefill(batch, requests).logits();
-        }
-    }
-
-    private record Prefilled(List<List<ReducedImage>> images, int[] textTokens, PrefillResult result,
-            float[][] logits, long visionNanos, long reductionNanos, long prefillNanos) {}
-
-    private Prefilled prefill(NDManager batch, List<GenerationRequest> requests) {
-        long start = System.nanoTime();
-        long[] reductionNanos = new long[1];
-        List<List<ReducedImage>> images = encodeImages(batch, requests, reductionNanos);
-        long visionNanos = System.nanoTime() - start - reductionNanos[0];
-
-        long prefillStart = System.nanoTime();
-        List<NDArray> sequences = new ArrayList<>();
-        List<boolean[]> visual = new ArrayList<>();
-        List<long[]> positions = new ArrayList<>();
-        List<SequencePruner> pruners = new ArrayList<>();
-        int[] textTokens = new int[requests.size()];
-        for (int r = 0; r < requests.size(); r++) {
-            GenerationRequest request = requests.get(r);
-            textTokens[r] = splice(batch, request.promptIds(), images.get(r), sequences, visual);
-            positions.add(promptPositions.of(request.promptIds(), images.get(r), request.positions()));
-            pruners.add(request.pruner());
-        }
-        PrefillResult result = model.language().prefill(sequences, positions, visual, pruners);
-        float[][] logits = rows(result.logits());
-        return new Prefilled(images, textTokens, result, logits, visionNanos, reductionNanos[0],
-                System.nanoTime() - prefillStart);
-    }
-
-    private void validate(int index, GenerationRequest request) {
-        LlavaConfig config = model.config();
-        int placeholders = 0;
-        for (long id : request.promptIds()) {
-            if (id == config.imageTokenIndex()) {
-                placeholders++;
+            NDArray logits = prefill.run(batch, requests, batch, new int[requests.size()]).logits();
+            int n = (int) logits.getShape().get(0);
+            int vocab = (int) logits.getShape().get(1);
+            float[] flat = logits.toFloatArray();
+            float[][] out = new float[n][vocab];
+            for (int b = 0; b < n; b++) {
+                System.arraycopy(flat, b * vocab, out[b], 0, vocab);
             }
-            if (id < 0 || id >= config.text().vocabSize()) {
-                throw new IllegalArgumentException("request " + index + " has token id " + id
-                        + " outside the vocabulary of " + config.text().vocabSize());
-            }
-        }
-        if (placeholders != request.images().size()) {
-            throw new IllegalArgumentException("request " + index + " has " + placeholders
-                    + " image placeholders but " + request.images().size() + " images");
-        }
-        int size = config.vision().imageSize();
-        for (int i = 0; i < request.images().size(); i++) {
-            PixelValues p = request.images().get(i);
-            if (p.channels() != config.vision().numChannels() || p.height() != size || p.width() != size) {
-                throw new IllegalArgumentException("image " + i + " of request " + index + " is " + p.channels()
-                        + "x" + p.height() + "x" + p.width() + " but the model expects "
-                        + config.vision().numChannels() + "x" + size + "x" + size);
-            }
-        }
-    }
-
-    /** Vision tower over every image of the batch at once, then each request's reducer per image. */
-    private List<List<ReducedImage>> encodeImages(NDManager batch, List<GenerationRequest> requests, long[] reductionNanos) {
-        List<PixelValues> all = new ArrayList<>();
-        Set<Integer> layers = new HashSet<>();
-        for (GenerationRequest r : requests) {
-            all.addAll(r.images());
-            if (!r.images().isEmpty()) {
-                layers.addAll(r.reducer().attentionLayers(model.vision().layersRun()));
-            }
-        }
-        List<List<ReducedImage>> out = new ArrayList<>();
-        if (all.isEmpty()) {
-            requests.forEach(r -> out.add(List.of()));
             return out;
         }
-        int grid = model.config().vision().gridSize();
-        try (NDManager scope = batch.newSubManager()) {
-            VisionOutput vision = model.vision().forward(pixels(scope, all), layers);
-            int image = 0;
-            for (GenerationRequest r : requests) {
-                List<ReducedImage> reduced = new ArrayList<>();
-                for (int i = 0; i < r.images().size(); i++, image++) {
-                    Map<Integer, NDArray> attention = new HashMap<>();
-                    for (Map.Entry<Integer, NDArray> e : vision.clsAttention().entrySet()) {
-                        attention.put(e.getKey(), e.getValue().get(image));
-                    }
-                    long t0 = System.nanoTime();
-                    ReducedImage result = r.reducer().reduce(
-                            new ImageFeatures(vision.features().get(image), Map.copyOf(attention), grid, grid),
-                            model.projector()::apply);
-                    result.embeddings().attach(batch);
-                    reductionNanos[0] += System.nanoTime() - t0;
-                    reduced.add(result);
-                }
-                out.add(reduced);
-            }
-        }
-        return out;
-    }
-
-    private NDArray pixels(NDManager manager, List<PixelValues> images) {
-        PixelValues first = images.get(0);
-        int size = first.data().length;
-        float[] data = new float[size * images.size()];
-        for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(images.get(i).data(), 0, data, i * size, size);
-        }
-        NDArray array = manager.create(data, new Shape(images.size(), first.channels(), first.height(), first.width()));
-        DataType dtype = model.options().dtype();
-        return dtype == DataType.FLOAT32 ? array : array.toType(dtype, false);
-    }
-
-    /**
-     * Embeds the prompt's text tokens and puts each image's tokens where its placeholder was.
-     *
-     * @return the number of text tokens
-     */
-    private int splice(NDManager batch, long[] ids, List<ReducedImage> images, List<NDArray> sequences,
-            List<boolean[]> visual) {
-        long imageToken = model.config().imageTokenIndex();
-        NDArray text = model.language().embed(batch.create(ids));
-        NDList parts = new NDList();
-        List<Boolean> flags = new ArrayList<>();
-        int segmentStart = 0;
-        int image = 0;
-        for (int t = 0; t <= ids.length; t++) {
-            boolean boundary = t == ids.length || ids[t] == imageToken;
-            if (!boundary) {
-                continue;
-            }
-            if (t > segmentStart) {
-                parts.add(text.get(new NDIndex("{}:{}", segmentStart, t)));
-                for (int i = segmentStart; i < t; i++) {
-                    flags.add(false);
-                }
-            }
-            if (t < ids.length) {
-                ReducedImage img = images.get(image++);
-                parts.add(img.embeddings().toType(text.getDataType(), false));
-                for (int i = 0; i < img.tokens(); i++) {
-                    flags.add(true);
-                }
-            }
-            segmentStart = t + 1;
-        }
-        sequences.add(NDArrays.concat(parts, 0));
-        boolean[] f = new boolean[flags.size()];
-        for (int i = 0; i < f.length; i++) {
-            f[i] = flags.get(i);
-        }
-        visual.add(f);
-        return ids.length - images.size();
-    }
-
-    private final class Decoding {
-        final List<List<Long>> tokens = new ArrayList<>();
-        final FinishReason[] reasons;
-
-        Decoding(int batch) {
-            reasons = new FinishReason[batch];
-            for (int b = 0; b < batch; b++) {
-                tokens.add(new ArrayList<>());
-            }
-        }
-
-        long[] tokens(int b) {
-            return tokens.get(b).stream().mapToLong(Long::longValue).toArray();
-        }
-    }
-
-    private Decoding decode(NDManager batch, List<GenerationRequest> requests, KvCache cache, float[][] logits,
-            TokenListener listener) {
-        int n = requests.size();
-        Decoding state = new Decoding(n);
-        TokenSampler[] samplers = new TokenSampler[n];
-        for (int b = 0; b < n; b++) {
-            samplers[b] = new TokenSampler(requests.get(b).sampling());
-        }
-        int active = n;
-        while (true) {
-            long[] feed = new long[n];
-            for (int b = 0; b < n; b++) {
-                if (state.reasons[b] != null) {
-                    feed[b] = padToken;
-                    continue;
-                }
-                long token = samplers[b].next(logits[b]);
-                state.tokens.get(b).add(token);
-                listener.onToken(b, token);
-                feed[b] = token;
-                if (eosTokens.contains(token)) {
-                    state.reasons[b] = FinishReason.EOS;
-                } else if (state.tokens.get(b).size() >= requests.get(b).sampling().maxNewTokens()) {
-                    state.reasons[b] = FinishReason.LENGTH;
-                }
-                if (state.reasons[b] != null) {
-                    active--;
-                }
-            }
-            if (active == 0) {
-                return state;
-            }
-            try (NDManager step = batch.newSubManager()) {
-                logits = rows(model.language().decode(step, feed, cache));
-            }
-        }
-    }
-
-    private static float[][] rows(NDArray logits) {
-        int batch = (int) logits.getShape().get(0);
-        int vocab = (int) logits.getShape().get(1);
-        float[] flat = logits.toFloatArray();
-        float[][] out = new float[batch][vocab];
-        for (int b = 0; b < batch; b++) {
-            System.arraycopy(flat, b * vocab, out[b], 0, vocab);
-        }
-        return out;
     }
 }

@@ -1,8 +1,9 @@
 package dev.vscan.model.generation;
 
 /**
- * Wall-clock time of each phase of the batch a request ran in, in nanoseconds. Vision, reduction and
- * prefill run for the whole batch at once, so requests of one batch share these figures.
+ * Wall-clock time of each phase of a request, in nanoseconds. Vision, reduction and prefill run for
+ * the whole group of requests admitted together, so they share these figures; decode is the
+ * request's own time from its first token to its last.
  */
 public record PhaseTimings(long visionNanos, long reductionNanos, long prefillNanos, long decodeNanos) {
 

@@ -1,43 +1,38 @@
 package dev.vscan.model.llama;
 
+import java.util.List;
+
 /**
- * The decoding state of a batch: one {@link LayerCache} per decoder layer and, per sequence, the
- * position the next token takes. The counter is explicit rather than derived from a cache length,
- * because after pruning the layers disagree about how long the sequence is.
+ * The decoding state of the sequences a prefill produced, one {@link SequenceCache} each, in the
+ * order of the prefill's inputs. A running batch takes the sequence caches out and decodes any
+ * mix of them together; closing this closes every cache it still holds.
  */
-public final class KvCache {
+public final class KvCache implements AutoCloseable {
 
-    private final LayerCache[] layers;
-    private final long[] nextPosition;
+    private final List<SequenceCache> sequences;
 
-    KvCache(int numLayers, long[] nextPosition) {
-        this.layers = new LayerCache[numLayers];
-        this.nextPosition = nextPosition.clone();
+    KvCache(List<SequenceCache> sequences) {
+        this.sequences = List.copyOf(sequences);
     }
 
-    public LayerCache layer(int index) {
-        return layers[index];
+    public SequenceCache sequence(int index) {
+        return sequences.get(index);
     }
 
-    void set(int index, LayerCache cache) {
-        layers[index] = cache;
-    }
-
-    public int numLayers() {
-        return layers.length;
+    public List<SequenceCache> sequences() {
+        return sequences;
     }
 
     public int batchSize() {
-        return nextPosition.length;
+        return sequences.size();
     }
 
-    public long nextPosition(int sequence) {
-        return nextPosition[sequence];
+    public int numLayers() {
+        return sequences.get(0).numLayers();
     }
 
-    void advance() {
-        for (int i = 0; i < nextPosition.length; i++) {
-            nextPosition[i]++;
-        }
+    @Override
+    public void close() {
+        sequences.forEach(SequenceCache::close);
     }
 }

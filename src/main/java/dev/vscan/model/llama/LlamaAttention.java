@@ -43,7 +43,11 @@ final class LlamaAttention {
 
     /** Attends and projects back: queries [B, H, Tq, d] against keys/values [B, KV, Tk, d]. */
     NDArray attend(NDArray queries, NDArray keys, NDArray values, NDArray mask) {
-        NDArray context = Attention.attend(queries, keys, values, mask);
+        return project(Attention.attend(queries, keys, values, mask));
+    }
+
+    /** The output projection of per-head context vectors [B, H, T, d]. */
+    NDArray project(NDArray context) {
         long batch = context.getShape().get(0), length = context.getShape().get(2);
         return o.apply(context.transpose(0, 2, 1, 3).reshape(batch, length, (long) heads * headDim));
     }

@@ -1,9 +1,13 @@
 package dev.vscan.model.llama;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
+import dev.vscan.model.nn.Attention;
 import dev.vscan.model.nn.RmsNorm;
+import java.util.List;
 
 /** One pre-norm Llama layer, in a prefill form that fills its cache and a one-token decode form. */
 public final class LlamaDecoderLayer {
@@ -20,17 +24,19 @@ public final class LlamaDecoderLayer {
         this.mlp = mlp;
     }
 
-    /** Result of a prefill pass through this layer. lastRowAttention is null unless asked for. */
-    record PrefillOutput(NDArray hidden, LayerCache cache, NDArray lastRowAttention) {}
+    /**
+     * Result of a prefill pass through this layer: the new hidden states, the padded batch's keys and
+     * values [B, kvHeads, T, d] for the caches, and lastRowAttention, null unless asked for.
+     */
+    record PrefillOutput(NDArray hidden, NDArray keys, NDArray values, NDArray lastRowAttention) {}
 
-    PrefillOutput prefill(NDArray x, NDList rope, NDArray mask, NDArray keyMask, long[] positionShift,
-            boolean recordLastRow) {
+    PrefillOutput prefill(NDArray x, NDList rope, NDArray mask, boolean recordLastRow) {
         NDArray normed = inputNorm.apply(x);
         NDArray q = attention.queries(normed, rope);
         NDArray k = attention.keys(normed, rope);
         NDArray v = attention.values(normed);
         NDArray lastRow = recordLastRow ? LlamaAttention.lastRowAttention(q, k, mask) : null;
-        return new PrefillOutput(attendAndMix(x, q, k, v, mask), new LayerCache(k, v, keyMask, positionShift), lastRow);
+        return new PrefillOutput(attendAndMix(x, q, k, v, mask), k, v, lastRow);
     }
 
     /**
@@ -43,19 +49,39 @@ public final class LlamaDecoderLayer {
                 mask);
     }
 
-    /** One new token per sequence, x [B, 1, D]; appends to this layer's cache. */
-    NDArray decode(NDArray x, NDList rope, LayerCache cache) {
+    /**
+     * One new token per sequence, x [B, 1, D], sequence b's token written into {@code caches.get(b)}
+     * at this layer. Projections and MLP run batched; attention runs per sequence over its own cache,
+     * so sequences of any lengths decode together without padding or masks. Every array made here
+     * belongs to x's manager, the decode step's scope.
+     */
+    NDArray decode(NDArray x, NDList rope, List<SequenceCache> caches, int layer) {
+        NDManager scope = x.getManager();
         NDArray normed = inputNorm.apply(x);
         NDArray q = attention.queries(normed, rope);
-        cache.append(attention.keys(normed, rope), attention.values(normed));
-        long batch = x.getShape().get(0);
-        NDArray mask = cache.keyMask().reshape(batch, 1, 1, cache.length());
-        return attendAndMix(x, q, cache.keys(), cache.values(), mask);
+        NDArray k = attention.keys(normed, rope);
+        NDArray v = attention.values(normed);
+        int batch = caches.size();
+        NDList qs = batch == 1 ? new NDList(q) : q.split(batch, 0);
+        NDList ks = batch == 1 ? new NDList(k) : k.split(batch, 0);
+        NDList vs = batch == 1 ? new NDList(v) : v.split(batch, 0);
+        NDList contexts = new NDList(batch);
+        for (int b = 0; b < batch; b++) {
+            SequenceCache cache = caches.get(b);
+            cache.append(layer, ks.get(b), vs.get(b));
+            contexts.add(Attention.attend(qs.get(b), cache.keys(layer, scope), cache.values(layer, scope), null));
+        }
+        NDArray context = batch == 1 ? contexts.get(0) : NDArrays.concat(contexts, 0);
+        return mix(x, attention.project(context));
     }
 
     /** The residual attention step and the residual MLP step that every form of the layer shares. */
     private NDArray attendAndMix(NDArray x, NDArray q, NDArray k, NDArray v, NDArray mask) {
-        NDArray h = x.add(attention.attend(q, k, v, mask));
+        return mix(x, attention.attend(q, k, v, mask));
+    }
+
+    private NDArray mix(NDArray x, NDArray attended) {
+        NDArray h = x.add(attended);
         return h.add(mlp.apply(postAttentionNorm.apply(h)));
     }
 

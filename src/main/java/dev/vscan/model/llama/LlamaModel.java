@@ -115,10 +115,21 @@ public final class LlamaModel {
     /**
      * As {@link #prefill(List, List, List)}, with each token's rotary position given: strictly
      * ascending per sequence, gaps allowed (tokens dropped before the LLM that keep their places).
-     * Decoding continues after the last prompt position.
+     * Decoding continues after the last prompt position. The caches belong to the inputs' manager
+     * and grow as decoding needs.
      */
     public PrefillResult prefill(List<NDArray> sequences, List<long[]> tokenPositions, List<boolean[]> visual,
             List<SequencePruner> pruners) {
+        return prefill(sequences, tokenPositions, visual, pruners, sequences.get(0).getManager(),
+                new int[sequences.size()]);
+    }
+
+    /**
+     * As above, with each sequence's cache made under {@code cacheParent} (so it may outlive the
+     * prefill's own arrays) and with room for {@code reserve[b]} generated tokens in every layer.
+     */
+    public PrefillResult prefill(List<NDArray> sequences, List<long[]> tokenPositions, List<boolean[]> visual,
+            List<SequencePruner> pruners, NDManager cacheParent, int[] reserve) {
         int batch = sequences.size();
         NDManager manager = sequences.get(0).getManager();
         long[][] positions = new long[batch][];
@@ -130,35 +141,58 @@ public final class LlamaModel {
             validatePruner(pruners.get(b));
         }
         PaddedBatch state = PaddedBatch.leftPad(sequences, positions, visual.toArray(new boolean[0][]));
-        KvCache cache = new KvCache(layers.size(), nextPosition);
+        List<SequenceCache> caches = new ArrayList<>();
+        for (int b = 0; b < batch; b++) {
+            caches.add(new SequenceCache(cacheParent, layers.size(), nextPosition[b], reserve[b]));
+        }
         long[] shift = new long[batch];
         int[][] tokensPerLayer = new int[batch][layers.size()];
         int[][] visualPerLayer = new int[batch][layers.size()];
-        for (int i = 0; i < layers.size(); i++) {
-            for (int b = 0; b < batch; b++) {
-                tokensPerLayer[b][i] = state.sequenceLength(b);
-                visualPerLayer[b][i] = count(state.visual(b));
-            }
-            boolean pruneHere = anyPrunesAfter(pruners, i + 1);
-            // Each layer's temporaries (attention maps above all) live in a scope closed right after
-            // it; only the new hidden states and the layer's cache move to the batch's manager.
-            try (NDManager scope = manager.newSubManager()) {
-                state.hidden().attach(scope);
-                NDList rope = rotary.table(scope, state.paddedPositions(), state.hidden().getDataType());
-                NDArray keyMask = state.keyMask(scope);
-                LlamaDecoderLayer.PrefillOutput out = layers.get(i).prefill(state.hidden(), rope,
-                        state.causalMask(scope, keyMask), keyMask, shift, pruneHere);
-                out.cache().attach(manager);
-                cache.set(i, out.cache());
-                state = state.withHidden(out.hidden());
-                if (pruneHere) {
-                    state = prune(state, i + 1, pruners, out.lastRowAttention(), shift, nextPosition);
+        // The RoPE table and the mask depend only on the batch's positions and padding: built once and
+        // again only after a pruning point changed them.
+        NDManager tables = null;
+        NDList rope = null;
+        NDArray mask = null;
+        try {
+            for (int i = 0; i < layers.size(); i++) {
+                for (int b = 0; b < batch; b++) {
+                    tokensPerLayer[b][i] = state.sequenceLength(b);
+                    visualPerLayer[b][i] = count(state.visual(b));
                 }
-                state.hidden().attach(manager);
+                if (tables == null) {
+                    tables = manager.newSubManager();
+                    rope = rotary.table(tables, state.paddedPositions(), state.hidden().getDataType());
+                    mask = state.causalMask(tables, state.keyMask(tables));
+                }
+                boolean pruneHere = anyPrunesAfter(pruners, i + 1);
+                // Each layer's temporaries (attention maps above all) live in a scope closed right after
+                // it; only the new hidden states move on, and the keys and values are copied into the caches.
+                try (NDManager scope = manager.newSubManager()) {
+                    state.hidden().attach(scope);
+                    LlamaDecoderLayer.PrefillOutput out = layers.get(i).prefill(state.hidden(), rope, mask, pruneHere);
+                    for (int b = 0; b < batch; b++) {
+                        NDIndex real = new NDIndex("{}:{}, :, {}:, :", b, b + 1, state.length() - state.sequenceLength(b));
+                        caches.get(b).fill(i, out.keys().get(scope, real), out.values().get(scope, real), shift[b]);
+                    }
+                    state = state.withHidden(out.hidden());
+                    if (pruneHere) {
+                        state = prune(state, i + 1, pruners, out.lastRowAttention(), shift, nextPosition);
+                        tables.close();
+                        tables = null;
+                    }
+                    state.hidden().attach(manager);
+                }
+            }
+        } catch (RuntimeException e) {
+            caches.forEach(SequenceCache::close);
+            throw e;
+        } finally {
+            if (tables != null) {
+                tables.close();
             }
         }
         NDArray last = state.hidden().get(new NDIndex(":, -1, :"));
-        return new PrefillResult(logits(last), cache, tokensPerLayer, visualPerLayer);
+        return new PrefillResult(logits(last), new KvCache(caches), tokensPerLayer, visualPerLayer);
     }
 
     /**
@@ -197,19 +231,30 @@ public final class LlamaModel {
 
     /** One decoding step: feeds one token per sequence and returns [B, vocab] float32 logits. */
     public NDArray decode(NDManager manager, long[] tokens, KvCache cache) {
+        return decode(manager, tokens, cache.sequences());
+    }
+
+    /**
+     * One decoding step over any set of sequence caches, of any lengths: feeds {@code tokens[b]} to
+     * {@code caches.get(b)}, writes its keys and values in place and returns [B, vocab] float32 logits.
+     * Everything the step creates belongs to {@code manager}; close it after reading the logits.
+     */
+    public NDArray decode(NDManager manager, long[] tokens, List<SequenceCache> caches) {
         int batch = tokens.length;
+        if (caches.size() != batch) {
+            throw new IllegalArgumentException(batch + " tokens for " + caches.size() + " sequences");
+        }
         NDArray x = embed(manager.create(tokens).reshape(batch, 1));
         List<long[]> shifts = new ArrayList<>();
         List<NDList> tables = new ArrayList<>();
         for (int i = 0; i < layers.size(); i++) {
-            LayerCache layerCache = cache.layer(i);
             long[] shift = new long[batch];
             for (int b = 0; b < batch; b++) {
-                shift[b] = layerCache.positionShift(b);
+                shift[b] = caches.get(b).positionShift(i);
             }
-            x = layers.get(i).decode(x, ropeFor(manager, cache, shift, shifts, tables, x.getDataType()), layerCache);
+            x = layers.get(i).decode(x, ropeFor(manager, caches, shift, shifts, tables, x.getDataType()), caches, i);
         }
-        cache.advance();
+        caches.forEach(SequenceCache::advance);
         return logits(x.get(new NDIndex(":, 0, :")));
     }
 
@@ -227,7 +272,7 @@ public final class LlamaModel {
         return positions.clone();
     }
 
-    private NDList ropeFor(NDManager manager, KvCache cache, long[] shift, List<long[]> shifts, List<NDList> tables,
+    private NDList ropeFor(NDManager manager, List<SequenceCache> caches, long[] shift, List<long[]> shifts, List<NDList> tables,
             DataType dtype) {
         // Layers before and after a pruning point differ only in their shift; build each table once.
         for (int i = 0; i < shifts.size(); i++) {
@@ -237,7 +282,7 @@ public final class LlamaModel {
         }
         long[][] positions = new long[shift.length][1];
         for (int b = 0; b < shift.length; b++) {
-            positions[b][0] = cache.nextPosition(b) - shift[b];
+            positions[b][0] = caches.get(b).nextPosition() - shift[b];
         }
         NDList table = rotary.table(manager, positions, dtype);
         shifts.add(shift);
