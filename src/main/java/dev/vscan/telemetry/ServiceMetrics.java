@@ -24,6 +24,14 @@ public class ServiceMetrics {
     @Inject
     MeterRegistry registry;
 
+    public ServiceMetrics() {}
+
+    /** Meters in a registry of the caller's (outside CDI: tools, tests). */
+    public ServiceMetrics(MeterRegistry registry) {
+        this.registry = registry;
+        registerEagerly();
+    }
+
     /** Every series the dashboard queries exists from the start, at zero, not after its first event. */
     @PostConstruct
     void registerEagerly() {
