@@ -38,7 +38,7 @@ final class GenerateCommand {
         Arguments a = new Arguments(args, 1,
                 Set.of("model", "image", "prompt", "max-new-tokens", "temperature", "top-p", "seed", "device",
                         "reduction", "budget", "r1", "r2", "layer", "local-layer", "deep-layer", "windows", "positions"),
-                Set.of("json"));
+                Set.of("json", "ignore-eos"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
         }
@@ -47,7 +47,7 @@ final class GenerateCommand {
         List<String> imageFiles = a.all("image");
         List<byte[]> images = readImages(imageFiles);
         SamplingParams sampling = new SamplingParams(a.integer("max-new-tokens", 32), a.decimal("temperature", 0),
-                a.decimal("top-p", 1.0), a.longValue("seed", 0));
+                a.decimal("top-p", 1.0), a.longValue("seed", 0), a.flag("ignore-eos"));
         EngineOptions options = EngineOptions.parse(a.string("device", "cpu"));
         ReductionConfig reduction = reduction(a);
         if (!Files.isDirectory(modelDir)) {

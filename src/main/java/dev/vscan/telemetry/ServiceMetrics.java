@@ -40,6 +40,9 @@ public class ServiceMetrics {
         }
         duplicates();
         flopsFull();
+        firstTokenTimer();
+        perTokenTimer();
+        decodeBatchSummary();
     }
 
     private Counter requests(String status) {
@@ -87,19 +90,31 @@ public class ServiceMetrics {
 
     /** From consumption to the first generated token. */
     public void timeToFirstToken(Duration time) {
-        timer("vscan.time.to.first.token", "Time from consumption to the first generated token").record(time);
+        firstTokenTimer().record(time);
     }
 
     /** Mean time per generated token after the first, one sample per request. */
     public void timePerOutputToken(Duration time) {
-        timer("vscan.time.per.output.token", "Mean time per generated token after the first").record(time);
+        perTokenTimer().record(time);
     }
 
     /** Mean number of sequences in the decode steps a request took part in. */
     public void decodeBatch(double meanSize) {
-        DistributionSummary.builder("vscan.decode.batch.size")
+        decodeBatchSummary().record(meanSize);
+    }
+
+    private Timer firstTokenTimer() {
+        return timer("vscan.time.to.first.token", "Time from consumption to the first generated token");
+    }
+
+    private Timer perTokenTimer() {
+        return timer("vscan.time.per.output.token", "Mean time per generated token after the first");
+    }
+
+    private DistributionSummary decodeBatchSummary() {
+        return DistributionSummary.builder("vscan.decode.batch.size")
                 .description("Mean sequences per decode step over a request's decode")
-                .publishPercentileHistogram().register(registry).record(meanSize);
+                .publishPercentileHistogram().register(registry);
     }
 
     public void phase(String phase, double millis) {

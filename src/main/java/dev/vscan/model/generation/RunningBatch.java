@@ -91,7 +91,7 @@ public final class RunningBatch implements AutoCloseable {
         }
         for (int r = 0; r < admitted.size(); r++) {
             RunningSequence s = admitted.get(r);
-            if (s.accept(first[r], eosTokens.contains(first[r]))) {
+            if (s.accept(first[r], endsSequence(s, first[r]))) {
                 s.retire();
             } else {
                 running.add(s);
@@ -129,7 +129,7 @@ public final class RunningBatch implements AutoCloseable {
         for (int b = 0; b < n; b++) {
             RunningSequence s = running.get(b);
             s.joinedDecodeStep(n);
-            if (s.accept(next[b], eosTokens.contains(next[b]))) {
+            if (s.accept(next[b], endsSequence(s, next[b]))) {
                 finished.add(s);
             }
         }
@@ -178,6 +178,10 @@ public final class RunningBatch implements AutoCloseable {
             }
         }
         return picked;
+    }
+
+    private boolean endsSequence(RunningSequence s, long token) {
+        return !s.request().sampling().ignoreEos() && eosTokens.contains(token);
     }
 
     private static boolean onDevice(RunningSequence s) {

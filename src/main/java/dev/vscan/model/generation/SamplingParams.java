@@ -3,9 +3,10 @@ package dev.vscan.model.generation;
 /**
  * How to pick tokens. Temperature 0 means greedy decoding (lowest token id wins a tie, like
  * torch.argmax); otherwise tokens are drawn with top-p (nucleus) filtering from a generator seeded
- * by {@code seed}, so the same seed gives the same tokens.
+ * by {@code seed}, so the same seed gives the same tokens. With {@code ignoreEos} an end-of-sequence
+ * token does not stop the sequence, so it runs to max_new_tokens (for benchmarks of a fixed length).
  */
-public record SamplingParams(int maxNewTokens, double temperature, double topP, long seed) {
+public record SamplingParams(int maxNewTokens, double temperature, double topP, long seed, boolean ignoreEos) {
 
     public static final int MAX_NEW_TOKENS_LIMIT = 4096;
 
@@ -20,6 +21,15 @@ public record SamplingParams(int maxNewTokens, double temperature, double topP, 
         if (!(topP > 0 && topP <= 1)) {
             throw new IllegalArgumentException("top_p must be within (0, 1], got " + topP);
         }
+    }
+
+    public SamplingParams(int maxNewTokens, double temperature, double topP, long seed) {
+        this(maxNewTokens, temperature, topP, seed, false);
+    }
+
+    /** The same settings, running to max_new_tokens whatever the tokens are. */
+    public SamplingParams ignoringEos() {
+        return new SamplingParams(maxNewTokens, temperature, topP, seed, true);
     }
 
     public static SamplingParams greedy(int maxNewTokens) {
