@@ -37,9 +37,11 @@ public final class ImagePreprocessor {
                     + image.getColorModel().getNumComponents() + " components (gray, palette or alpha) but"
                     + " do_convert_rgb is false; the model needs 3-channel RGB");
         }
-        int width = image.getWidth();
-        int height = image.getHeight();
-        int[] hwc = RgbConversion.interleaved(image);
+        return fromRgb(RgbConversion.interleaved(image), image.getWidth(), image.getHeight());
+    }
+
+    /** Resize, crop, rescale and normalise of 8-bit RGB samples, row-major and interleaved (HWC). */
+    public PixelValues fromRgb(int[] hwc, int width, int height) {
         if (spec.doResize()) {
             int[] size = resizedSize(width, height, spec.shortestEdge());
             if (size[0] != width || size[1] != height) {

@@ -1,0 +1,26 @@
+package dev.vscan.model.image;
+
+import java.util.List;
+
+/**
+ * One image prepared for LLaVA-NeXT: the base crop (the whole image resized to a square) first, then
+ * the tiles of the padded best-resolution image in row-major order, each preprocessed like a CLIP input.
+ */
+public record AnyResImage(AnyResLayout layout, List<PixelValues> crops) {
+
+    public AnyResImage {
+        crops = List.copyOf(crops);
+        if (crops.size() != layout.crops()) {
+            throw new IllegalArgumentException(crops.size() + " crops for a layout of " + layout.crops());
+        }
+    }
+
+    public PixelValues base() {
+        return crops.get(0);
+    }
+
+    /** Tile {@code row}, {@code column} of the grid. */
+    public PixelValues tile(int row, int column) {
+        return crops.get(1 + row * layout.gridColumns() + column);
+    }
+}
