@@ -8,6 +8,7 @@ import com.fasterxml.jackson.databind.SerializationFeature;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.LinkedHashMap;
 import java.util.List;
 import java.util.Map;
@@ -23,19 +24,24 @@ public final class ConfigLoader {
     public static final String PREPROCESSOR_FILE = "preprocessor_config.json";
     public static final String GENERATION_FILE = "generation_config.json";
 
+    private static final String LLAVA_NEXT = "llava_next";
+
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
     private ConfigLoader() {
     }
 
-    /** The model config of the checkpoint in {@code dir}; only model_type "llava" is accepted. */
+    /**
+     * The model config of a LLaVA-1.5 checkpoint (model_type "llava"). A "llava_next" one is refused here
+     * rather than run as LLaVA-1.5, which would silently drop its tiles: see {@link #loadNext}.
+     */
     public static LlavaConfig loadModel(Path dir) {
-        Path file = dir.resolve(MODEL_FILE);
-        if (!Files.isRegularFile(file)) {
-            throw new ConfigException("no " + MODEL_FILE + " in checkpoint directory " + dir);
-        }
-        JsonFields root = new JsonFields(file, "", parse(file));
+        JsonFields root = modelRoot(dir);
         String modelType = root.stringOr("model_type", null);
+        if (LLAVA_NEXT.equals(modelType)) {
+            throw root.error("model_type 'llava_next' (LLaVA-NeXT) is read by the engine's AnyRes parts, but"
+                    + " generation with it is not wired yet; supported for generation: llava");
+        }
         if (!"llava".equals(modelType)) {
             throw root.error(modelType == null ? "model_type is missing; supported: llava"
                     : "model_type '" + modelType + "' is not supported; supported: llava");
@@ -45,6 +51,43 @@ public final class ConfigLoader {
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage());
         }
+    }
+
+    /** A LLaVA-NeXT config: model_type "llava_next" with its {@code image_grid_pinpoints}. */
+    public static LlavaNextConfig loadNext(Path dir) {
+        JsonFields root = modelRoot(dir);
+        String modelType = root.stringOr("model_type", null);
+        if (!LLAVA_NEXT.equals(modelType)) {
+            throw root.error("model_type '" + modelType + "' is not " + LLAVA_NEXT);
+        }
+        try {
+            return new LlavaNextConfig(LlavaConfigReader.read(root), pinpoints(root));
+        } catch (IllegalArgumentException e) {
+            throw root.error(e.getMessage());
+        }
+    }
+
+    private static List<int[]> pinpoints(JsonFields root) {
+        JsonNode list = root.raw("image_grid_pinpoints");
+        if (list == null || !list.isArray()) {
+            throw root.error(root.path("image_grid_pinpoints") + " must be a list of [height, width] pairs");
+        }
+        List<int[]> out = new ArrayList<>();
+        for (JsonNode pair : list) {
+            if (!pair.isArray() || pair.size() != 2 || !pair.get(0).canConvertToInt() || !pair.get(1).canConvertToInt()) {
+                throw root.error(root.path("image_grid_pinpoints") + " entry " + pair + " is not a [height, width] pair");
+            }
+            out.add(new int[] {pair.get(0).asInt(), pair.get(1).asInt()});
+        }
+        return out;
+    }
+
+    private static JsonFields modelRoot(Path dir) {
+        Path file = dir.resolve(MODEL_FILE);
+        if (!Files.isRegularFile(file)) {
+            throw new ConfigException("no " + MODEL_FILE + " in checkpoint directory " + dir);
+        }
+        return new JsonFields(file, "", parse(file));
     }
 
     /** The image preprocessing settings; CLIP defaults for the model's image size if the file is absent. */

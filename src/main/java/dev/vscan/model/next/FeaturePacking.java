@@ -1,0 +1,78 @@
+package dev.vscan.model.next;
+
+import dev.vscan.model.image.AnyResLayout;
+
+/**
+ * Where each visual token of a LLaVA-NeXT image comes from, as {@code pack_image_features} lays them
+ * out: the base crop's patches in raster order, then the tiles' patches as one grid (tile (r, c),
+ * patch (y, x) at grid row r·p + y, column c·p + x), cut to the rows or columns that {@code unpad_image}
+ * keeps, read row by row with a newline token after every row.
+ *
+ * @param crops  per token, the crop (0 = base, 1.. = tiles in row-major order), or -1 for a newline
+ * @param patches per token, the patch's raster index in its crop, or the kept row a newline ends
+ */
+public record FeaturePacking(int[] crops, int[] patches) {
+
+    /** Marks a newline token in {@link #crops}. */
+    public static final int NEWLINE = -1;
+
+    /**
+     * @param patchesPerSide patches along one side of a crop (crop size / patch size)
+     */
+    public static FeaturePacking of(AnyResLayout layout, int patchesPerSide) {
+        int p = patchesPerSide;
+        int[] grid = layout.unpaddedGrid(p);
+        int firstRow = grid[0];
+        int rows = grid[1];
+        int firstColumn = grid[2];
+        int columns = grid[3];
+        int total = p * p + rows * (columns + 1);
+        int[] crops = new int[total];
+        int[] patches = new int[total];
+        int n = 0;
+        for (int i = 0; i < p * p; i++, n++) {
+            crops[n] = 0;
+            patches[n] = i;
+        }
+        for (int row = 0; row < rows; row++) {
+            int gy = firstRow + row;
+            for (int column = 0; column < columns; column++, n++) {
+                int gx = firstColumn + column;
+                crops[n] = 1 + (gy / p) * layout.gridColumns() + gx / p;
+                patches[n] = (gy % p) * p + gx % p;
+            }
+            crops[n] = NEWLINE;
+            patches[n++] = row;
+        }
+        return new FeaturePacking(crops, patches);
+    }
+
+    public int tokens() {
+        return crops.length;
+    }
+
+    public boolean isNewline(int token) {
+        return crops[token] == NEWLINE;
+    }
+
+    /** Newline tokens: one per kept row. */
+    public int newlines() {
+        int n = 0;
+        for (int c : crops) {
+            if (c == NEWLINE) {
+                n++;
+            }
+        }
+        return n;
+    }
+
+    @Override
+    public int[] crops() {
+        return crops.clone();
+    }
+
+    @Override
+    public int[] patches() {
+        return patches.clone();
+    }
+}
