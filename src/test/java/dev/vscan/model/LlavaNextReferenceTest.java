@@ -1,0 +1,194 @@
+package dev.vscan.model;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+
+import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.index.NDIndex;
+import com.fasterxml.jackson.databind.JsonNode;
+import com.fasterxml.jackson.databind.ObjectMapper;
+import dev.vscan.model.extension.PruneContext;
+import dev.vscan.model.extension.PruneDecision;
+import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.image.AnyResImage;
+import dev.vscan.model.image.AnyResPreprocessor;
+import dev.vscan.model.image.ImageLimits;
+import dev.vscan.model.llama.LlamaModel;
+import dev.vscan.model.llama.PrefillResult;
+import dev.vscan.model.llama.SequenceCache;
+import dev.vscan.model.text.LlavaTokenizer;
+import dev.vscan.reduction.MiddleLayerPruner;
+import java.io.IOException;
+import java.net.URISyntaxException;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * LLaVA-NeXT against the llava-next-reference fixture (an independent float64 implementation of Hugging
+ * Face's semantics): crop features, packed image features, first logits and greedy answers, plain and
+ * with VScan's stage 2 ranking every visual token (base crop, grid and newlines) by the last prompt token.
+ */
+class LlavaNextReferenceTest {
+
+    private static final long IMAGE_TOKEN = 3;
+
+    private static Path dir;
+    private static JsonNode expected;
+    private static LlavaNextModel model;
+    private static AnyResImage image;
+
+    @BeforeAll
+    static void load() throws IOException, URISyntaxException {
+        dir = Path.of(LlavaNextReferenceTest.class.getResource("/llava-next-reference/config.json").toURI()).getParent();
+        expected = new ObjectMapper().readTree(dir.resolve("expected.json").toFile());
+        model = LlavaNextModel.load(dir, EngineOptions.cpu());
+        image = new AnyResPreprocessor(LlavaPipeline.imageSpec(dir), model.config().pinpoints(), ImageLimits.defaults())
+                .preprocess(Files.readAllBytes(dir.resolve("image.png")));
+    }
+
+    @AfterAll
+    static void close() {
+        model.close();
+    }
+
+    @Test
+    void theTokenizerGivesTheReferencePromptIds() {
+        try (LlavaTokenizer tokenizer = LlavaTokenizer.load(dir, (int) IMAGE_TOKEN)) {
+            assertArrayEquals(ReferenceParityTest.longs(expected.get("input_ids")),
+                    tokenizer.encode(expected.get("prompt").asText()));
+        }
+    }
+
+    @Test
+    void cropAndPackedFeaturesMatchTheReference() {
+        JsonNode debug = expected.get("debug");
+        try (NDManager manager = model.llava().manager().newSubManager()) {
+            NDArray crops = model.cropFeatures(manager, image.crops());
+            JsonNode sums = debug.get("vision_features_sum_per_crop");
+            for (int c = 0; c < sums.size(); c++) {
+                assertEquals(sums.get(c).asDouble(), crops.get(c).sum().getFloat(), 1e-2, "features of crop " + c);
+            }
+            NDArray packed = model.packedFeatures(manager, image);
+            assertEquals(expected.get("num_image_tokens").asInt(), packed.getShape().get(0));
+            assertEquals(debug.get("packed_features_sum").asDouble(), packed.sum().getFloat(), 1e-2);
+            float[] first = packed.get(0).toFloatArray();
+            JsonNode reference = debug.get("packed_token0_first8");
+            for (int i = 0; i < reference.size(); i++) {
+                assertEquals(reference.get(i).asDouble(), first[i], 1e-4, "packed token 0, value " + i);
+            }
+        }
+    }
+
+    @Test
+    void plainFirstLogitsAndGreedyAnswerMatch() {
+        Run run = run(SequencePruner.NONE, expected.get("answer_ids").size());
+        assertLogits(expected.get("first_logits"), run.firstLogits);
+        assertArrayEquals(ReferenceParityTest.longs(expected.get("answer_ids")), run.tokens);
+        assertEquals(expected.get("expanded_prompt_length").asInt(), run.promptLength);
+    }
+
+    @Test
+    void stageTwoRanksEveryVisualTokenWithTheLastPromptToken() {
+        JsonNode stage2 = expected.get("vscan_stage2_only");
+        Recording pruner = new Recording(new MiddleLayerPruner(stage2.get("layer").asInt(), stage2.get("r2").asInt()));
+        Run run = run(pruner, stage2.get("answer_ids").size());
+        int firstVisual = 2; // <s>, "USER:", then the image
+        int[] kept = pruner.kept.stream().mapToInt(i -> i - firstVisual).toArray();
+        assertArrayEquals(ints(stage2.get("kept_visual_indices")), kept);
+        assertLogits(stage2.get("first_logits"), run.firstLogits);
+        assertArrayEquals(ReferenceParityTest.longs(stage2.get("answer_ids")), run.tokens);
+    }
+
+    private record Run(float[] firstLogits, long[] tokens, int promptLength) {}
+
+    /** The prompt with the packed image spliced in, prefilled, then greedy decoding to EOS or the length. */
+    private static Run run(SequencePruner pruner, int maxTokens) {
+        LlamaModel lm = model.llava().language();
+        long[] ids = ReferenceParityTest.longs(expected.get("input_ids"));
+        try (NDManager manager = model.llava().manager().newSubManager()) {
+            NDList parts = new NDList();
+            List<Boolean> flags = new ArrayList<>();
+            NDArray text = lm.embed(manager.create(ids));
+            for (int t = 0; t < ids.length; t++) {
+                if (ids[t] == IMAGE_TOKEN) {
+                    NDArray packed = model.packedFeatures(manager, image);
+                    parts.add(packed);
+                    for (int i = 0; i < packed.getShape().get(0); i++) {
+                        flags.add(true);
+                    }
+                } else {
+                    parts.add(text.get(new NDIndex("{}:{}", t, t + 1)));
+                    flags.add(false);
+                }
+            }
+            boolean[] visual = new boolean[flags.size()];
+            for (int i = 0; i < visual.length; i++) {
+                visual[i] = flags.get(i);
+            }
+            PrefillResult prefill = lm.prefill(List.of(NDArrays.concat(parts, 0)), List.of(visual), List.of(pruner));
+            float[] firstLogits = prefill.logits().toFloatArray();
+            SequenceCache cache = prefill.cache().sequence(0);
+            List<Long> tokens = new ArrayList<>();
+            long token = prefill.logits().argMax(1).toLongArray()[0];
+            while (true) {
+                tokens.add(token);
+                if (token == 2 || tokens.size() == maxTokens) {
+                    break;
+                }
+                try (NDManager step = manager.newSubManager()) {
+                    token = lm.decode(step, new long[] {token}, List.of(cache)).argMax(1).toLongArray()[0];
+                }
+            }
+            return new Run(firstLogits, tokens.stream().mapToLong(Long::longValue).toArray(), visual.length);
+        }
+    }
+
+    /** Delegates and keeps the sequence indices of the visual tokens that survived. */
+    private static final class Recording implements SequencePruner {
+        private final SequencePruner inner;
+        final List<Integer> kept = new ArrayList<>();
+
+        Recording(SequencePruner inner) {
+            this.inner = inner;
+        }
+
+        @Override
+        public int[] pruneAfterLayers() {
+            return inner.pruneAfterLayers();
+        }
+
+        @Override
+        public PruneDecision decide(PruneContext context) {
+            PruneDecision decision = inner.decide(context);
+            for (int i : decision.keptVisualTokens()) {
+                kept.add(i);
+            }
+            return decision;
+        }
+    }
+
+    private static void assertLogits(JsonNode reference, float[] logits) {
+        assertEquals(reference.size(), logits.length);
+        double worst = 0;
+        for (int i = 0; i < logits.length; i++) {
+            worst = Math.max(worst, Math.abs(logits[i] - reference.get(i).asDouble()));
+        }
+        assertEquals(0, worst, 1e-4, "largest logit difference");
+    }
+
+    private static int[] ints(JsonNode array) {
+        int[] out = new int[array.size()];
+        for (int i = 0; i < out.length; i++) {
+            out[i] = array.get(i).asInt();
+        }
+        return out;
+    }
+}
