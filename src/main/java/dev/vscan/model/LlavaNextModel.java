@@ -1,17 +1,27 @@
 package dev.vscan.model;
 
 import ai.djl.ndarray.NDArray;
+import ai.djl.ndarray.NDArrays;
+import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.types.DataType;
 import ai.djl.ndarray.types.Shape;
 import dev.vscan.model.config.ConfigLoader;
+import dev.vscan.model.clip.VisionOutput;
 import dev.vscan.model.config.LlavaNextConfig;
+import dev.vscan.model.extension.ImageFeatures;
+import dev.vscan.model.extension.ReducedImage;
+import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.image.AnyResImage;
 import dev.vscan.model.image.PixelValues;
 import dev.vscan.model.next.FeaturePacking;
+import dev.vscan.model.next.PackedImage;
 import dev.vscan.model.weights.CanonicalWeights;
 import java.nio.file.Path;
+import java.util.Arrays;
+import java.util.HashMap;
 import java.util.List;
+import java.util.Map;
 import java.util.Set;
 
 /**
@@ -63,35 +73,56 @@ public final class LlavaNextModel implements AutoCloseable {
         return config.base().vision().gridSize();
     }
 
-    /**
-     * The image's visual tokens in the language model's width, [tokens, hidden], in packing order: every
-     * crop through the tower and the projector at once, then gathered as {@link FeaturePacking} lays them out.
-     */
+    /** The image's visual tokens with every patch kept, [tokens, hidden], in packing order. */
     public NDArray packedFeatures(NDManager manager, AnyResImage image) {
-        FeaturePacking packing = FeaturePacking.of(image.layout(), patchesPerSide());
-        NDArray projected = projectedCrops(manager, image.crops());
-        long perCrop = projected.getShape().get(1);
-        long width = projected.getShape().get(2);
-        NDArray newline = imageNewline.reshape(1, width);
-        newline.attach(manager); // a view made from the weights belongs to their manager until moved
-        NDArray rows = projected.reshape(projected.getShape().get(0) * perCrop, width).concat(newline, 0);
-        long newlineRow = rows.getShape().get(0) - 1;
-        int[] crops = packing.crops();
-        int[] patches = packing.patches();
-        long[] index = new long[packing.tokens()];
-        for (int t = 0; t < index.length; t++) {
-            index[t] = crops[t] == FeaturePacking.NEWLINE ? newlineRow : crops[t] * perCrop + patches[t];
+        return reduce(manager, image, VisualTokenReducer.NONE).embeddings();
+    }
+
+    /**
+     * Stage 1 on LLaVA-NeXT: every crop (base and tiles) through the tower at once, then {@code reducer}
+     * on each crop with that crop's own [CLS] scores and budget, merging within the crop after the
+     * projector; the crops' kept tokens are then laid out as {@link FeaturePacking} packs the full image
+     * (base first, the tile grid unpadded, a newline after every row), and what stage 1 dropped is left out.
+     */
+    public PackedImage reduce(NDManager manager, AnyResImage image, VisualTokenReducer reducer) {
+        int side = patchesPerSide();
+        List<PixelValues> crops = image.crops();
+        VisionOutput vision = llava.vision().forward(pixels(manager, crops),
+                reducer.attentionLayers(llava.vision().layersRun()));
+        NDList rows = new NDList();
+        int[][] kept = new int[crops.size()][];
+        long[] firstRow = new long[crops.size()];
+        long next = 0;
+        for (int c = 0; c < crops.size(); c++) {
+            Map<Integer, NDArray> attention = new HashMap<>();
+            for (Map.Entry<Integer, NDArray> e : vision.clsAttention().entrySet()) {
+                attention.put(e.getKey(), e.getValue().get(c));
+            }
+            ReducedImage crop = reducer.reduce(new ImageFeatures(vision.features().get(c), Map.copyOf(attention), side,
+                    side), llava.projector()::apply);
+            rows.add(crop.embeddings());
+            kept[c] = crop.keptPatchIndices();
+            firstRow[c] = next;
+            next += kept[c].length;
         }
-        return rows.get(manager.create(index));
+        NDArray newline = imageNewline.reshape(1, imageNewline.getShape().get(0));
+        newline.attach(manager); // a view made from the weights belongs to their manager until moved
+        rows.add(newline.toType(rows.get(0).getDataType(), false));
+        NDArray table = NDArrays.concat(rows, 0);
+        FeaturePacking sources = FeaturePacking.of(image.layout(), side).keeping(kept);
+        int[] sourceCrops = sources.crops();
+        int[] sourcePatches = sources.patches();
+        long[] index = new long[sources.tokens()];
+        for (int t = 0; t < index.length; t++) {
+            index[t] = sourceCrops[t] == FeaturePacking.NEWLINE ? next
+                    : firstRow[sourceCrops[t]] + Arrays.binarySearch(kept[sourceCrops[t]], sourcePatches[t]);
+        }
+        return new PackedImage(table.get(manager.create(index)), sources);
     }
 
     /** Feature-layer hidden states of every crop, [crops, patches, vision width]. */
     public NDArray cropFeatures(NDManager manager, List<PixelValues> crops) {
         return llava.vision().forward(pixels(manager, crops), Set.of()).features();
-    }
-
-    private NDArray projectedCrops(NDManager manager, List<PixelValues> crops) {
-        return llava.projector().apply(cropFeatures(manager, crops));
     }
 
     private NDArray pixels(NDManager manager, List<PixelValues> crops) {

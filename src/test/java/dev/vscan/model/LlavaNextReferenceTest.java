@@ -13,14 +13,19 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vscan.model.extension.PruneContext;
 import dev.vscan.model.extension.PruneDecision;
 import dev.vscan.model.extension.SequencePruner;
+import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.image.AnyResImage;
 import dev.vscan.model.image.AnyResPreprocessor;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.llama.LlamaModel;
 import dev.vscan.model.llama.PrefillResult;
 import dev.vscan.model.llama.SequenceCache;
+import dev.vscan.model.next.PackedImage;
 import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.reduction.MiddleLayerPruner;
+import dev.vscan.reduction.ScanMode;
+import dev.vscan.reduction.ScanSettings;
+import dev.vscan.reduction.VScanReducer;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -33,8 +38,9 @@ import org.junit.jupiter.api.Test;
 
 /**
  * LLaVA-NeXT against the llava-next-reference fixture (an independent float64 implementation of Hugging
- * Face's semantics): crop features, packed image features, first logits and greedy answers, plain and
- * with VScan's stage 2 ranking every visual token (base crop, grid and newlines) by the last prompt token.
+ * Face's semantics): crop features, packed image features, first logits and greedy answers, plain, with
+ * VScan's stage 2 alone (ranking every visual token, base crop, grid and newlines, by the last prompt
+ * token) and with full VScan (stage 1 per crop, merged within the crop, packed with the unpad, then stage 2).
  */
 class LlavaNextReferenceTest {
 
@@ -89,7 +95,7 @@ class LlavaNextReferenceTest {
 
     @Test
     void plainFirstLogitsAndGreedyAnswerMatch() {
-        Run run = run(SequencePruner.NONE, expected.get("answer_ids").size());
+        Run run = run(VisualTokenReducer.NONE, SequencePruner.NONE, expected.get("answer_ids").size());
         assertLogits(expected.get("first_logits"), run.firstLogits);
         assertArrayEquals(ReferenceParityTest.longs(expected.get("answer_ids")), run.tokens);
         assertEquals(expected.get("expanded_prompt_length").asInt(), run.promptLength);
@@ -99,29 +105,48 @@ class LlavaNextReferenceTest {
     void stageTwoRanksEveryVisualTokenWithTheLastPromptToken() {
         JsonNode stage2 = expected.get("vscan_stage2_only");
         Recording pruner = new Recording(new MiddleLayerPruner(stage2.get("layer").asInt(), stage2.get("r2").asInt()));
-        Run run = run(pruner, stage2.get("answer_ids").size());
-        int firstVisual = 2; // <s>, "USER:", then the image
-        int[] kept = pruner.kept.stream().mapToInt(i -> i - firstVisual).toArray();
-        assertArrayEquals(ints(stage2.get("kept_visual_indices")), kept);
+        Run run = run(VisualTokenReducer.NONE, pruner, stage2.get("answer_ids").size());
+        assertArrayEquals(ints(stage2.get("kept_visual_indices")), pruner.keptVisual());
         assertLogits(stage2.get("first_logits"), run.firstLogits);
         assertArrayEquals(ReferenceParityTest.longs(stage2.get("answer_ids")), run.tokens);
     }
 
-    private record Run(float[] firstLogits, long[] tokens, int promptLength) {}
+    @Test
+    void fullVScanScansEachCropThenPacksWhatEveryCropKept() {
+        JsonNode vscan = expected.get("vscan");
+        VScanReducer reducer = new VScanReducer(vscan.get("r1_per_crop").asInt(),
+                ScanSettings.defaults(model.config().base().vision().numHiddenLayers()), true, ScanMode.BOTH);
+        Recording pruner = new Recording(new MiddleLayerPruner(vscan.get("layer").asInt(), vscan.get("r2").asInt()));
+        Run run = run(reducer, pruner, vscan.get("answer_ids").size());
+
+        JsonNode sources = vscan.get("stage1_token_sources");
+        assertEquals(vscan.get("visual_tokens_after_stage1").asInt(), run.image.tokens());
+        for (int t = 0; t < sources.size(); t++) {
+            assertEquals(sources.get(t).get(0).asInt(), run.image.sources().crops()[t], "crop of stage-1 token " + t);
+            assertEquals(sources.get(t).get(1).asInt(), run.image.sources().patches()[t], "patch of stage-1 token " + t);
+        }
+        JsonNode composition = vscan.get("stage1_composition");
+        assertEquals(composition.get("newlines").asInt(), run.image.sources().newlines());
+        assertArrayEquals(ints(vscan.get("kept_after_stage2")), pruner.keptVisual());
+        assertLogits(vscan.get("first_logits"), run.firstLogits);
+        assertArrayEquals(ReferenceParityTest.longs(vscan.get("answer_ids")), run.tokens);
+    }
+
+    private record Run(float[] firstLogits, long[] tokens, int promptLength, PackedImage image) {}
 
     /** The prompt with the packed image spliced in, prefilled, then greedy decoding to EOS or the length. */
-    private static Run run(SequencePruner pruner, int maxTokens) {
+    private static Run run(VisualTokenReducer reducer, SequencePruner pruner, int maxTokens) {
         LlamaModel lm = model.llava().language();
         long[] ids = ReferenceParityTest.longs(expected.get("input_ids"));
         try (NDManager manager = model.llava().manager().newSubManager()) {
             NDList parts = new NDList();
             List<Boolean> flags = new ArrayList<>();
             NDArray text = lm.embed(manager.create(ids));
+            PackedImage packed = model.reduce(manager, image, reducer);
             for (int t = 0; t < ids.length; t++) {
                 if (ids[t] == IMAGE_TOKEN) {
-                    NDArray packed = model.packedFeatures(manager, image);
-                    parts.add(packed);
-                    for (int i = 0; i < packed.getShape().get(0); i++) {
+                    parts.add(packed.embeddings());
+                    for (int i = 0; i < packed.tokens(); i++) {
                         flags.add(true);
                     }
                 } else {
@@ -147,7 +172,7 @@ class LlavaNextReferenceTest {
                     token = lm.decode(step, new long[] {token}, List.of(cache)).argMax(1).toLongArray()[0];
                 }
             }
-            return new Run(firstLogits, tokens.stream().mapToLong(Long::longValue).toArray(), visual.length);
+            return new Run(firstLogits, tokens.stream().mapToLong(Long::longValue).toArray(), visual.length, packed);
         }
     }
 
@@ -158,6 +183,11 @@ class LlavaNextReferenceTest {
 
         Recording(SequencePruner inner) {
             this.inner = inner;
+        }
+
+        /** Kept tokens as indices among the image's tokens: the image starts after {@code <s>} and "USER:". */
+        int[] keptVisual() {
+            return kept.stream().mapToInt(i -> i - 2).toArray();
         }
 
         @Override

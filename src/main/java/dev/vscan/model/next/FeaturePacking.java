@@ -51,6 +51,24 @@ public record FeaturePacking(int[] crops, int[] patches) {
         return crops.length;
     }
 
+    /**
+     * The tokens that survive a per-crop stage 1: a crop's patch stays when {@code kept[crop]} lists it
+     * (ascending), newlines always stay. Tokens in rows or columns that unpad removed are gone already,
+     * whatever stage 1 chose for them.
+     */
+    public FeaturePacking keeping(int[][] kept) {
+        int[] outCrops = new int[crops.length];
+        int[] outPatches = new int[crops.length];
+        int n = 0;
+        for (int t = 0; t < crops.length; t++) {
+            if (crops[t] == NEWLINE || java.util.Arrays.binarySearch(kept[crops[t]], patches[t]) >= 0) {
+                outCrops[n] = crops[t];
+                outPatches[n++] = patches[t];
+            }
+        }
+        return new FeaturePacking(java.util.Arrays.copyOf(outCrops, n), java.util.Arrays.copyOf(outPatches, n));
+    }
+
     public boolean isNewline(int token) {
         return crops[token] == NEWLINE;
     }
