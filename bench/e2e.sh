@@ -18,7 +18,7 @@ echo "|---|---|---|---|---|---|"
 for engine in echo llava; do
   for batch in 1 8; do
     kafka_port=$(free_port); http_port=$(free_port)
-    java -Xmx2g -Dvscan.model.engine=$engine -Dvscan.batch.max-size=$batch -Dvscan.batch.queue-capacity=256 \
+    java -Xmx2g -Dvscan.model.engine=$engine -Dvscan.batch.max-size=$batch -Dvscan.batch.max-running=$batch -Dvscan.batch.queue-capacity=256 \
       -Dvscan.kafka.embedded-port="$kafka_port" -Dquarkus.http.port="$http_port" \
       -Dvscan.data-dir="$work/data-$engine-$batch" -Dquarkus.log.level=WARN \
       -jar target/quarkus-app/quarkus-run.jar > "$work/app.log" 2>&1 &
