@@ -14,6 +14,11 @@ import dev.vscan.model.extension.PruneContext;
 import dev.vscan.model.extension.PruneDecision;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualTokenReducer;
+import dev.vscan.model.generation.GenerationOutput;
+import dev.vscan.model.generation.GenerationRequest;
+import dev.vscan.model.generation.Generator;
+import dev.vscan.model.generation.SamplingParams;
+import dev.vscan.model.generation.VisualEncoder;
 import dev.vscan.model.image.AnyResImage;
 import dev.vscan.model.image.AnyResPreprocessor;
 import dev.vscan.model.image.ImageLimits;
@@ -130,6 +135,68 @@ class LlavaNextReferenceTest {
         assertArrayEquals(ints(vscan.get("kept_after_stage2")), pruner.keptVisual());
         assertLogits(vscan.get("first_logits"), run.firstLogits);
         assertArrayEquals(ReferenceParityTest.longs(vscan.get("answer_ids")), run.tokens);
+    }
+
+    @Test
+    void theGeneratorAnswersAsTheReferencePlainAndWithVScan() {
+        Generator generator = new Generator(model.llava(), VisualEncoder.next(model));
+        long[] ids = ReferenceParityTest.longs(expected.get("input_ids"));
+        JsonNode vscan = expected.get("vscan");
+        GenerationRequest plain = new GenerationRequest(ids, List.of(image), SamplingParams.greedy(8),
+                VisualTokenReducer.NONE, SequencePruner.NONE);
+        GenerationRequest reduced = new GenerationRequest(ids, List.of(image), SamplingParams.greedy(8),
+                new VScanReducer(vscan.get("r1_per_crop").asInt(), ScanSettings.defaults(4), true, ScanMode.BOTH),
+                new MiddleLayerPruner(vscan.get("layer").asInt(), vscan.get("r2").asInt()));
+        List<GenerationOutput> both = generator.generate(List.of(plain, reduced));
+        assertArrayEquals(ReferenceParityTest.longs(expected.get("answer_ids")), both.get(0).tokens());
+        assertArrayEquals(ReferenceParityTest.longs(vscan.get("answer_ids")), both.get(1).tokens());
+        assertEquals(expected.get("num_image_tokens").asInt(), both.get(0).visualTokensInTotal());
+        assertEquals(vscan.get("visual_tokens_after_stage1").asInt(), both.get(1).visualTokensAfterStage1());
+        assertEquals(vscan.get("r2").asInt(), both.get(1).visualTokensAfterStage2());
+        assertLogits(expected.get("first_logits"), generator.promptLogits(List.of(plain, reduced))[0]);
+    }
+
+    @Test
+    void requestsWithImagesOfDifferentSizesAndCountsBatchLikeEachAlone() throws IOException {
+        Generator generator = new Generator(model.llava(), VisualEncoder.next(model));
+        AnyResPreprocessor preprocessor = new AnyResPreprocessor(LlavaPipeline.imageSpec(dir),
+                model.config().pinpoints(), ImageLimits.defaults());
+        AnyResImage tall = preprocessor.preprocess(TestModels.png(5, 130, 300));
+        AnyResImage square = preprocessor.preprocess(TestModels.png(6, 200, 200));
+        long[] one = ReferenceParityTest.longs(expected.get("input_ids"));
+        long[] two = new long[one.length + 1];
+        two[0] = one[0];
+        two[1] = one[1];
+        two[2] = IMAGE_TOKEN;
+        System.arraycopy(one, 2, two, 3, one.length - 2);
+        List<GenerationRequest> requests = List.of(
+                new GenerationRequest(two, List.of(tall, square), SamplingParams.greedy(6), VisualTokenReducer.NONE,
+                        SequencePruner.NONE),
+                new GenerationRequest(one, List.of(image), SamplingParams.greedy(6),
+                        new VScanReducer(24, ScanSettings.defaults(4), true, ScanMode.BOTH), new MiddleLayerPruner(2, 40)),
+                new GenerationRequest(one, List.of(tall), SamplingParams.greedy(6), VisualTokenReducer.NONE,
+                        new MiddleLayerPruner(2, 20)));
+        float[][] batched = generator.promptLogits(requests);
+        List<GenerationOutput> outputs = generator.generate(requests);
+        for (int r = 0; r < requests.size(); r++) {
+            float[] alone = generator.promptLogits(List.of(requests.get(r)))[0];
+            assertArrayEquals(alone, batched[r], 1e-5f, "request " + r);
+            assertArrayEquals(generator.generate(List.of(requests.get(r))).get(0).tokens(), outputs.get(r).tokens(),
+                    "request " + r);
+        }
+        assertEquals(tall.layout().imageTokens(8, 64) + square.layout().imageTokens(8, 64),
+                outputs.get(0).visualTokensInTotal());
+    }
+
+    @Test
+    void aSingleCropImageIsRefusedWithItsPlace() {
+        Generator generator = new Generator(model.llava(), VisualEncoder.next(model));
+        GenerationRequest wrong = new GenerationRequest(ReferenceParityTest.longs(expected.get("input_ids")),
+                List.of(image.base()), SamplingParams.greedy(2), VisualTokenReducer.NONE, SequencePruner.NONE);
+        IllegalArgumentException e = org.junit.jupiter.api.Assertions.assertThrows(IllegalArgumentException.class,
+                () -> generator.generate(List.of(wrong)));
+        assertEquals("image 0 of request 0 is a single crop; LLaVA-NeXT takes the AnyRes crops (AnyResPreprocessor)",
+                e.getMessage());
     }
 
     private record Run(float[] firstLogits, long[] tokens, int promptLength, PackedImage image) {}

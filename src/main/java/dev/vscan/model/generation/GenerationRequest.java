@@ -3,7 +3,7 @@ package dev.vscan.model.generation;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.extension.VisualTokenReducer;
-import dev.vscan.model.image.PixelValues;
+import dev.vscan.model.image.ModelImage;
 import java.util.List;
 
 /**
@@ -11,13 +11,14 @@ import java.util.List;
  *
  * @param promptIds token ids with exactly one image token per image (the engine expands it to that
  *                  image's visual tokens)
- * @param images    preprocessed images in the order their placeholders appear
+ * @param images    preprocessed images in the order their placeholders appear, in the form the model's
+ *                  family takes ({@code PixelValues} for LLaVA-1.5, {@code AnyResImage} for LLaVA-NeXT)
  * @param reducer   stage-1 method applied to each image of this request
  * @param pruner    stage-2 method applied to this request's sequence
  * @param positions where stage 1's kept tokens sit: {@link VisualPositions#ORIGINAL} places each at its
  *                  patch's position in the unreduced prompt; the pruner decides the same for stage 2
  */
-public record GenerationRequest(long[] promptIds, List<PixelValues> images, SamplingParams sampling,
+public record GenerationRequest(long[] promptIds, List<? extends ModelImage> images, SamplingParams sampling,
         VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions) {
 
     public GenerationRequest {
@@ -32,13 +33,13 @@ public record GenerationRequest(long[] promptIds, List<PixelValues> images, Samp
     }
 
     /** A request whose kept tokens follow each method's published convention. */
-    public GenerationRequest(long[] promptIds, List<PixelValues> images, SamplingParams sampling,
+    public GenerationRequest(long[] promptIds, List<? extends ModelImage> images, SamplingParams sampling,
             VisualTokenReducer reducer, SequencePruner pruner) {
         this(promptIds, images, sampling, reducer, pruner, VisualPositions.REFERENCE);
     }
 
     /** A request that keeps every visual token. */
-    public static GenerationRequest plain(long[] promptIds, List<PixelValues> images, SamplingParams sampling) {
+    public static GenerationRequest plain(long[] promptIds, List<? extends ModelImage> images, SamplingParams sampling) {
         return new GenerationRequest(promptIds, images, sampling, VisualTokenReducer.NONE, SequencePruner.NONE);
     }
 }

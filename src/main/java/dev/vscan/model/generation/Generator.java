@@ -16,11 +16,19 @@ import java.util.List;
 public final class Generator {
 
     private final LlavaModel model;
+    private final VisualEncoder encoder;
     private final PromptPrefill prefill;
 
+    /** Generation with LLaVA-1.5. */
     public Generator(LlavaModel model) {
+        this(model, VisualEncoder.llava(model));
+    }
+
+    /** Generation on {@code model}'s decoder with images encoded by {@code encoder} (e.g. LLaVA-NeXT's). */
+    public Generator(LlavaModel model, VisualEncoder encoder) {
         this.model = model;
-        this.prefill = new PromptPrefill(model);
+        this.encoder = encoder;
+        this.prefill = new PromptPrefill(model, encoder);
     }
 
     public List<GenerationOutput> generate(List<GenerationRequest> requests) {
@@ -47,7 +55,7 @@ public final class Generator {
                 }
             }));
         }
-        try (RunningBatch batch = new RunningBatch(model)) {
+        try (RunningBatch batch = new RunningBatch(model, encoder)) {
             batch.admit(admissions);
             while (!batch.isEmpty()) {
                 batch.step();

@@ -5,26 +5,17 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.vscan.model.LlavaModel;
-import dev.vscan.model.clip.VisionOutput;
 import dev.vscan.model.config.LlavaConfig;
-import dev.vscan.model.extension.ImageFeatures;
 import dev.vscan.model.extension.ReducedImage;
 import dev.vscan.model.extension.SequencePruner;
-import dev.vscan.model.image.PixelValues;
 import dev.vscan.model.llama.PrefillResult;
 import java.util.ArrayList;
-import java.util.HashMap;
-import java.util.HashSet;
 import java.util.List;
-import java.util.Map;
-import java.util.Set;
 
 /**
- * The prompt side of generation for a group of requests: checks them, runs the vision tower over all
- * their images at once, each request's stage-1 reducer per image, splices the visual tokens into the
+ * The prompt side of generation for a group of requests: checks them, has the family's
+ * {@link VisualEncoder} turn their images into visual tokens (stage 1 included), splices those into the
  * embedded prompts and runs one batched prefill (with each request's stage-2 pruner). The sequence
  * caches it returns are made under a manager the caller chooses, so they can outlive the group.
  */
@@ -41,10 +32,12 @@ final class PromptPrefill {
             long visionNanos, long reductionNanos, long prefillNanos) {}
 
     private final LlavaModel model;
+    private final VisualEncoder encoder;
     private final PromptPositions promptPositions;
 
-    PromptPrefill(LlavaModel model) {
+    PromptPrefill(LlavaModel model, VisualEncoder encoder) {
         this.model = model;
+        this.encoder = encoder;
         this.promptPositions = new PromptPositions(model.config().imageTokenIndex(), model.config().imageSeqLength());
     }
 
@@ -64,7 +57,7 @@ final class PromptPrefill {
         validate(requests);
         long start = System.nanoTime();
         long[] reductionNanos = new long[1];
-        List<List<ReducedImage>> images = encodeImages(batch, requests, reductionNanos);
+        List<List<ReducedImage>> images = encoder.encode(batch, requests, reductionNanos);
         long visionNanos = System.nanoTime() - start - reductionNanos[0];
 
         long prefillStart = System.nanoTime();
@@ -100,67 +93,7 @@ final class PromptPrefill {
             throw new IllegalArgumentException("request " + index + " has " + placeholders
                     + " image placeholders but " + request.images().size() + " images");
         }
-        int size = config.vision().imageSize();
-        for (int i = 0; i < request.images().size(); i++) {
-            PixelValues p = request.images().get(i);
-            if (p.channels() != config.vision().numChannels() || p.height() != size || p.width() != size) {
-                throw new IllegalArgumentException("image " + i + " of request " + index + " is " + p.channels()
-                        + "x" + p.height() + "x" + p.width() + " but the model expects "
-                        + config.vision().numChannels() + "x" + size + "x" + size);
-            }
-        }
-    }
-
-    /** Vision tower over every image of the batch at once, then each request's reducer per image. */
-    private List<List<ReducedImage>> encodeImages(NDManager batch, List<GenerationRequest> requests, long[] reductionNanos) {
-        List<PixelValues> all = new ArrayList<>();
-        Set<Integer> layers = new HashSet<>();
-        for (GenerationRequest r : requests) {
-            all.addAll(r.images());
-            if (!r.images().isEmpty()) {
-                layers.addAll(r.reducer().attentionLayers(model.vision().layersRun()));
-            }
-        }
-        List<List<ReducedImage>> out = new ArrayList<>();
-        if (all.isEmpty()) {
-            requests.forEach(r -> out.add(List.of()));
-            return out;
-        }
-        int grid = model.config().vision().gridSize();
-        try (NDManager scope = batch.newSubManager()) {
-            VisionOutput vision = model.vision().forward(pixels(scope, all), layers);
-            int image = 0;
-            for (GenerationRequest r : requests) {
-                List<ReducedImage> reduced = new ArrayList<>();
-                for (int i = 0; i < r.images().size(); i++, image++) {
-                    Map<Integer, NDArray> attention = new HashMap<>();
-                    for (Map.Entry<Integer, NDArray> e : vision.clsAttention().entrySet()) {
-                        attention.put(e.getKey(), e.getValue().get(image));
-                    }
-                    long t0 = System.nanoTime();
-                    ReducedImage result = r.reducer().reduce(
-                            new ImageFeatures(vision.features().get(image), Map.copyOf(attention), grid, grid),
-                            model.projector()::apply);
-                    result.embeddings().attach(batch);
-                    reductionNanos[0] += System.nanoTime() - t0;
-                    reduced.add(result);
-                }
-                out.add(reduced);
-            }
-        }
-        return out;
-    }
-
-    private NDArray pixels(NDManager manager, List<PixelValues> images) {
-        PixelValues first = images.get(0);
-        int size = first.data().length;
-        float[] data = new float[size * images.size()];
-        for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(images.get(i).data(), 0, data, i * size, size);
-        }
-        NDArray array = manager.create(data, new Shape(images.size(), first.channels(), first.height(), first.width()));
-        DataType dtype = model.options().dtype();
-        return dtype == DataType.FLOAT32 ? array : array.toType(dtype, false);
+        encoder.check(index, request);
     }
 
     /**

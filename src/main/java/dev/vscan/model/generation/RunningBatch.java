@@ -26,13 +26,21 @@ public final class RunningBatch implements AutoCloseable {
     public record Admission(GenerationRequest request, SequenceListener listener) {}
 
     private final LlavaModel model;
+    private final VisualEncoder encoder;
     private final PromptPrefill prefill;
     private final Set<Long> eosTokens = new HashSet<>();
     private final List<RunningSequence> running = new ArrayList<>();
 
+    /** A running batch of LLaVA-1.5 requests. */
     public RunningBatch(LlavaModel model) {
+        this(model, VisualEncoder.llava(model));
+    }
+
+    /** A running batch on {@code model}'s decoder whose images {@code encoder} turns into tokens. */
+    public RunningBatch(LlavaModel model, VisualEncoder encoder) {
         this.model = model;
-        this.prefill = new PromptPrefill(model);
+        this.encoder = encoder;
+        this.prefill = new PromptPrefill(model, encoder);
         for (int id : model.config().text().eosTokenIds()) {
             eosTokens.add((long) id);
         }
@@ -82,7 +90,7 @@ public final class RunningBatch implements AutoCloseable {
             PromptPrefill.Group g = prefill.run(group, requests, model.manager(), reserve);
             for (int r = 0; r < requests.size(); r++) {
                 admitted.add(new RunningSequence(requests.get(r), admissions.get(r).listener(),
-                        g.result().cache().sequence(r), prompt(g, r)));
+                        g.result().cache().sequence(r), prompt(g, r, requests.get(r))));
             }
             first = choose(g.logits(), admitted);
         } catch (RuntimeException e) {
@@ -196,13 +204,13 @@ public final class RunningBatch implements AutoCloseable {
         running.clear();
     }
 
-    private RunningSequence.Prompt prompt(PromptPrefill.Group g, int r) {
+    private RunningSequence.Prompt prompt(PromptPrefill.Group g, int r, GenerationRequest request) {
         var reduced = g.images().get(r);
         int[] in = new int[reduced.size()];
         int[] kept = new int[reduced.size()];
         List<int[]> indices = new ArrayList<>();
         for (int i = 0; i < reduced.size(); i++) {
-            in[i] = model.vision().config().numPatches();
+            in[i] = encoder.tokensIn(request.images().get(i));
             kept[i] = reduced.get(i).tokens();
             indices.add(reduced.get(i).keptPatchIndices());
         }

@@ -6,7 +6,7 @@ import java.util.List;
  * One image prepared for LLaVA-NeXT: the base crop (the whole image resized to a square) first, then
  * the tiles of the padded best-resolution image in row-major order, each preprocessed like a CLIP input.
  */
-public record AnyResImage(AnyResLayout layout, List<PixelValues> crops) {
+public record AnyResImage(AnyResLayout layout, List<PixelValues> crops) implements ModelImage {
 
     public AnyResImage {
         crops = List.copyOf(crops);

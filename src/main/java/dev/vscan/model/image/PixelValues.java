@@ -4,7 +4,7 @@ package dev.vscan.model.image;
  * A preprocessed image as the vision tower expects it: float32 values in channel-major (CHW) order,
  * so {@code data[(c * height + y) * width + x]} is channel c of pixel (x, y).
  */
-public record PixelValues(int channels, int height, int width, float[] data) {
+public record PixelValues(int channels, int height, int width, float[] data) implements ModelImage {
 
     public PixelValues {
         if (channels <= 0 || height <= 0 || width <= 0) {

@@ -1,0 +1,7 @@
+package dev.vscan.model.image;
+
+/**
+ * One preprocessed image of a request, in the form its model family takes: a single crop for
+ * LLaVA-1.5, the base crop and tiles for LLaVA-NeXT.
+ */
+public sealed interface ModelImage permits PixelValues, AnyResImage {}
