@@ -4,9 +4,8 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.vscan.model.config.ConfigLoader;
+import dev.vscan.model.clip.PixelBatch;
 import dev.vscan.model.clip.VisionOutput;
 import dev.vscan.model.config.LlavaNextConfig;
 import dev.vscan.model.extension.ImageFeatures;
@@ -87,7 +86,7 @@ public final class LlavaNextModel implements AutoCloseable {
     public PackedImage reduce(NDManager manager, AnyResImage image, VisualTokenReducer reducer) {
         int side = patchesPerSide();
         List<PixelValues> crops = image.crops();
-        VisionOutput vision = llava.vision().forward(pixels(manager, crops),
+        VisionOutput vision = llava.vision().forward(PixelBatch.of(manager, crops, llava.options().dtype()),
                 reducer.attentionLayers(llava.vision().layersRun()));
         NDList rows = new NDList();
         int[][] kept = new int[crops.size()][];
@@ -122,19 +121,7 @@ public final class LlavaNextModel implements AutoCloseable {
 
     /** Feature-layer hidden states of every crop, [crops, patches, vision width]. */
     public NDArray cropFeatures(NDManager manager, List<PixelValues> crops) {
-        return llava.vision().forward(pixels(manager, crops), Set.of()).features();
-    }
-
-    private NDArray pixels(NDManager manager, List<PixelValues> crops) {
-        PixelValues first = crops.get(0);
-        int size = first.data().length;
-        float[] data = new float[size * crops.size()];
-        for (int i = 0; i < crops.size(); i++) {
-            System.arraycopy(crops.get(i).data(), 0, data, i * size, size);
-        }
-        NDArray array = manager.create(data, new Shape(crops.size(), first.channels(), first.height(), first.width()));
-        DataType dtype = llava.options().dtype();
-        return dtype == DataType.FLOAT32 ? array : array.toType(dtype, false);
+        return llava.vision().forward(PixelBatch.of(manager, crops, llava.options().dtype()), Set.of()).features();
     }
 
     @Override

@@ -10,8 +10,6 @@ import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
-import dev.vscan.model.extension.PruneContext;
-import dev.vscan.model.extension.PruneDecision;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.generation.GenerationOutput;
@@ -28,6 +26,7 @@ import dev.vscan.model.llama.SequenceCache;
 import dev.vscan.model.next.PackedImage;
 import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.reduction.MiddleLayerPruner;
+import dev.vscan.reduction.RecordingPruner;
 import dev.vscan.reduction.ScanMode;
 import dev.vscan.reduction.ScanSettings;
 import dev.vscan.reduction.VScanReducer;
@@ -36,6 +35,7 @@ import java.net.URISyntaxException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
@@ -109,9 +109,9 @@ class LlavaNextReferenceTest {
     @Test
     void stageTwoRanksEveryVisualTokenWithTheLastPromptToken() {
         JsonNode stage2 = expected.get("vscan_stage2_only");
-        Recording pruner = new Recording(new MiddleLayerPruner(stage2.get("layer").asInt(), stage2.get("r2").asInt()));
+        RecordingPruner pruner = new RecordingPruner(new MiddleLayerPruner(stage2.get("layer").asInt(), stage2.get("r2").asInt()));
         Run run = run(VisualTokenReducer.NONE, pruner, stage2.get("answer_ids").size());
-        assertArrayEquals(ints(stage2.get("kept_visual_indices")), pruner.keptVisual());
+        assertArrayEquals(ints(stage2.get("kept_visual_indices")), keptVisual(pruner));
         assertLogits(stage2.get("first_logits"), run.firstLogits);
         assertArrayEquals(ReferenceParityTest.longs(stage2.get("answer_ids")), run.tokens);
     }
@@ -121,7 +121,7 @@ class LlavaNextReferenceTest {
         JsonNode vscan = expected.get("vscan");
         VScanReducer reducer = new VScanReducer(vscan.get("r1_per_crop").asInt(),
                 ScanSettings.defaults(model.config().base().vision().numHiddenLayers()), true, ScanMode.BOTH);
-        Recording pruner = new Recording(new MiddleLayerPruner(vscan.get("layer").asInt(), vscan.get("r2").asInt()));
+        RecordingPruner pruner = new RecordingPruner(new MiddleLayerPruner(vscan.get("layer").asInt(), vscan.get("r2").asInt()));
         Run run = run(reducer, pruner, vscan.get("answer_ids").size());
 
         JsonNode sources = vscan.get("stage1_token_sources");
@@ -132,7 +132,7 @@ class LlavaNextReferenceTest {
         }
         JsonNode composition = vscan.get("stage1_composition");
         assertEquals(composition.get("newlines").asInt(), run.image.sources().newlines());
-        assertArrayEquals(ints(vscan.get("kept_after_stage2")), pruner.keptVisual());
+        assertArrayEquals(ints(vscan.get("kept_after_stage2")), keptVisual(pruner));
         assertLogits(vscan.get("first_logits"), run.firstLogits);
         assertArrayEquals(ReferenceParityTest.longs(vscan.get("answer_ids")), run.tokens);
     }
@@ -243,33 +243,9 @@ class LlavaNextReferenceTest {
         }
     }
 
-    /** Delegates and keeps the sequence indices of the visual tokens that survived. */
-    private static final class Recording implements SequencePruner {
-        private final SequencePruner inner;
-        final List<Integer> kept = new ArrayList<>();
-
-        Recording(SequencePruner inner) {
-            this.inner = inner;
-        }
-
-        /** Kept tokens as indices among the image's tokens: the image starts after {@code <s>} and "USER:". */
-        int[] keptVisual() {
-            return kept.stream().mapToInt(i -> i - 2).toArray();
-        }
-
-        @Override
-        public int[] pruneAfterLayers() {
-            return inner.pruneAfterLayers();
-        }
-
-        @Override
-        public PruneDecision decide(PruneContext context) {
-            PruneDecision decision = inner.decide(context);
-            for (int i : decision.keptVisualTokens()) {
-                kept.add(i);
-            }
-            return decision;
-        }
+    /** The visual tokens the pruner kept, as indices among the image's tokens (it starts after <s> and "USER:"). */
+    private static int[] keptVisual(RecordingPruner pruner) {
+        return Arrays.stream(pruner.calls().get(0).decision().keptVisualTokens()).map(i -> i - 2).toArray();
     }
 
     private static void assertLogits(JsonNode reference, float[] logits) {

@@ -7,18 +7,18 @@ import java.util.ArrayList;
 import java.util.List;
 
 /** Passes every call to another pruner and remembers what it was shown and what it decided. */
-final class RecordingPruner implements SequencePruner {
+public final class RecordingPruner implements SequencePruner {
 
-    record Call(int layersDone, int[] visualTokens, int sequenceLength, PruneDecision decision) {}
+    public record Call(int layersDone, int[] visualTokens, int sequenceLength, PruneDecision decision) {}
 
     private final SequencePruner delegate;
     private final List<Call> calls = new ArrayList<>();
 
-    RecordingPruner(SequencePruner delegate) {
+    public RecordingPruner(SequencePruner delegate) {
         this.delegate = delegate;
     }
 
-    List<Call> calls() {
+    public List<Call> calls() {
         return calls;
     }
 

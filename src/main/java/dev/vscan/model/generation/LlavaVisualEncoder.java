@@ -2,9 +2,8 @@ package dev.vscan.model.generation;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
-import ai.djl.ndarray.types.DataType;
-import ai.djl.ndarray.types.Shape;
 import dev.vscan.model.LlavaModel;
+import dev.vscan.model.clip.PixelBatch;
 import dev.vscan.model.clip.VisionOutput;
 import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.extension.ImageFeatures;
@@ -70,7 +69,7 @@ final class LlavaVisualEncoder implements VisualEncoder {
         }
         int grid = model.config().vision().gridSize();
         try (NDManager scope = batch.newSubManager()) {
-            VisionOutput vision = model.vision().forward(pixels(scope, all), layers);
+            VisionOutput vision = model.vision().forward(PixelBatch.of(scope, all, model.options().dtype()), layers);
             int image = 0;
             for (GenerationRequest r : requests) {
                 List<ReducedImage> reduced = new ArrayList<>();
@@ -91,17 +90,5 @@ final class LlavaVisualEncoder implements VisualEncoder {
             }
         }
         return out;
-    }
-
-    private NDArray pixels(NDManager manager, List<PixelValues> images) {
-        PixelValues first = images.get(0);
-        int size = first.data().length;
-        float[] data = new float[size * images.size()];
-        for (int i = 0; i < images.size(); i++) {
-            System.arraycopy(images.get(i).data(), 0, data, i * size, size);
-        }
-        NDArray array = manager.create(data, new Shape(images.size(), first.channels(), first.height(), first.width()));
-        DataType dtype = model.options().dtype();
-        return dtype == DataType.FLOAT32 ? array : array.toType(dtype, false);
     }
 }
