@@ -101,6 +101,12 @@ public final class LlavaNextModel implements AutoCloseable {
                     side), llava.projector()::apply);
             rows.add(crop.embeddings());
             kept[c] = crop.keptPatchIndices();
+            for (int i = 1; i < kept[c].length; i++) {
+                if (kept[c][i] <= kept[c][i - 1]) {
+                    throw new IllegalStateException("a stage-1 reducer returned patch indices out of raster order for"
+                            + " crop " + c + ": " + Arrays.toString(kept[c]));
+                }
+            }
             firstRow[c] = next;
             next += kept[c].length;
         }

@@ -25,11 +25,14 @@ import dev.vscan.model.llama.PrefillResult;
 import dev.vscan.model.llama.SequenceCache;
 import dev.vscan.model.next.PackedImage;
 import dev.vscan.model.text.LlavaTokenizer;
+import dev.vscan.reduction.FastVPruner;
 import dev.vscan.reduction.MiddleLayerPruner;
+import dev.vscan.reduction.PyramidDropPruner;
 import dev.vscan.reduction.RecordingPruner;
 import dev.vscan.reduction.ScanMode;
 import dev.vscan.reduction.ScanSettings;
 import dev.vscan.reduction.VScanReducer;
+import dev.vscan.reduction.VisionZipReducer;
 import java.io.IOException;
 import java.net.URISyntaxException;
 import java.nio.file.Files;
@@ -186,6 +189,31 @@ class LlavaNextReferenceTest {
         }
         assertEquals(tall.layout().imageTokens(8, 64) + square.layout().imageTokens(8, 64),
                 outputs.get(0).visualTokensInTotal());
+    }
+
+    @Test
+    void fastVPyramidDropAndVisionZipRunOnNextWithTheCountsTheyPromise() {
+        Generator generator = new Generator(model.llava(), VisualEncoder.next(model));
+        long[] ids = ReferenceParityTest.longs(expected.get("input_ids"));
+        int all = expected.get("num_image_tokens").asInt();
+        GenerationOutput fastV = generator.generate(List.of(new GenerationRequest(ids, List.of(image),
+                SamplingParams.greedy(3), VisualTokenReducer.NONE, new FastVPruner(2, 40)))).get(0);
+        assertArrayEquals(new int[] {all, all, 40, 40}, fastV.visualTokensPerLayer());
+        GenerationOutput pyramid = generator.generate(List.of(new GenerationRequest(ids, List.of(image),
+                SamplingParams.greedy(3), VisualTokenReducer.NONE,
+                new PyramidDropPruner(new int[] {1, 2, 3}, new double[] {0.5, 0.5, 0.5})))).get(0);
+        int[] perLayer = pyramid.visualTokensPerLayer();
+        assertEquals(all, perLayer[0]);
+        for (int l = 1; l < perLayer.length; l++) {
+            assertEquals(perLayer[l - 1] / 2, perLayer[l], 1, "layer " + l + " of " + Arrays.toString(perLayer));
+        }
+        // VisionZip per crop: 20 dominant + 4 contextual of 64 in every crop; newlines always stay.
+        GenerationOutput zipped = generator.generate(List.of(new GenerationRequest(ids, List.of(image),
+                SamplingParams.greedy(3), new VisionZipReducer(20, 4), SequencePruner.NONE))).get(0);
+        int stage1 = zipped.visualTokensAfterStage1();
+        int newlines = 10;
+        assertEquals(true, stage1 > 24 + newlines && stage1 <= 24 + 4 * 24 + newlines, "stage-1 tokens " + stage1);
+        assertEquals(all, zipped.visualTokensInTotal());
     }
 
     @Test
