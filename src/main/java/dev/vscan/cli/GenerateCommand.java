@@ -12,7 +12,7 @@ import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.generation.TokenListener;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.InvalidImageException;
-import dev.vscan.model.image.PixelValues;
+import dev.vscan.model.image.ModelImage;
 import dev.vscan.reduction.EfficiencyReport;
 import dev.vscan.reduction.ReductionConfig;
 import dev.vscan.reduction.ReductionMethod;
@@ -54,11 +54,13 @@ final class GenerateCommand {
             throw new UsageException("model directory " + modelDir + " does not exist");
         }
         try (LlavaPipeline pipeline = LlavaPipeline.load(modelDir, options, ImageLimits.defaults())) {
-            List<PixelValues> pixels = new ArrayList<>();
+            List<ModelImage> pixels = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
                 pixels.add(preprocess(pipeline, imageFiles.get(i), images.get(i)));
             }
-            ReductionPlan plan = ReductionPlan.of(reduction, pipeline.model().config(), pixels.size());
+            ReductionPlan plan = pipeline.anyRes()
+                    ? ReductionPlan.ofAnyRes(reduction, pipeline.model().config(), pixels.size())
+                    : ReductionPlan.of(reduction, pipeline.model().config(), pixels.size());
             GenerationRequest request = pipeline.requestForPixels(prompt, pixels, sampling, plan.reducer(),
                     plan.pruner(), plan.positions());
             LlavaPipeline.Answer answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0);
@@ -99,9 +101,9 @@ final class GenerateCommand {
     }
 
     /** The decoder's message says what is wrong with an image; only the caller knows which file it was. */
-    private static PixelValues preprocess(LlavaPipeline pipeline, String file, byte[] image) {
+    private static ModelImage preprocess(LlavaPipeline pipeline, String file, byte[] image) {
         try {
-            return pipeline.preprocessor().preprocess(image);
+            return pipeline.images().prepare(image);
         } catch (InvalidImageException e) {
             throw new InvalidImageException(e.reason(), "image file " + file + ": " + e.getMessage(), e);
         }

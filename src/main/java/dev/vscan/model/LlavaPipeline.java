@@ -10,10 +10,13 @@ import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.Generator;
 import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.generation.TokenListener;
+import dev.vscan.model.generation.VisualEncoder;
+import dev.vscan.model.image.AnyResPreprocessor;
 import dev.vscan.model.image.ImageLimits;
+import dev.vscan.model.image.ImagePreparer;
 import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.image.ImageProcessingSpec;
-import dev.vscan.model.image.PixelValues;
+import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.text.LlavaPrompt;
 import dev.vscan.model.text.LlavaTokenizer;
 import java.nio.file.Path;
@@ -21,31 +24,59 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Questions and encoded images in, answers out: the LLaVA-1.5 prompt template, the checkpoint's
- * tokenizer and image processor around the batched {@link Generator}.
+ * Questions and encoded images in, answers out: the LLaVA prompt template, the checkpoint's tokenizer
+ * and image processing around the batched {@link Generator}. The family follows config.json's
+ * {@code model_type}: {@code llava} (LLaVA-1.5, one crop per image) or {@code llava_next} (AnyRes crops,
+ * packed with unpad and newlines).
  */
 public final class LlavaPipeline implements AutoCloseable {
 
+    private static final String LLAVA_NEXT = "llava_next";
+
     private final LlavaModel model;
     private final LlavaTokenizer tokenizer;
+    private final ImagePreparer images;
     private final ImagePreprocessor preprocessor;
     private final Generator generator;
 
+    /** A LLaVA-1.5 pipeline. */
     public LlavaPipeline(LlavaModel model, LlavaTokenizer tokenizer, ImagePreprocessor preprocessor) {
+        this(model, tokenizer, preprocessor, preprocessor, new Generator(model));
+    }
+
+    private LlavaPipeline(LlavaModel model, LlavaTokenizer tokenizer, ImagePreparer images,
+            ImagePreprocessor preprocessor, Generator generator) {
         this.model = model;
         this.tokenizer = tokenizer;
+        this.images = images;
         this.preprocessor = preprocessor;
-        this.generator = new Generator(model);
+        this.generator = generator;
     }
 
     /** Loads model, tokenizer.json and preprocessor_config.json from one checkpoint directory. */
     public static LlavaPipeline load(Path dir, EngineOptions options, ImageLimits limits) {
+        if (LLAVA_NEXT.equals(ConfigLoader.modelType(dir))) {
+            return loadNext(dir, options, limits);
+        }
         LlavaModel model = LlavaModel.load(dir, options);
         try {
             LlavaTokenizer tokenizer = LlavaTokenizer.load(dir, model.config().imageTokenIndex());
             return new LlavaPipeline(model, tokenizer, new ImagePreprocessor(imageSpec(dir), limits));
         } catch (RuntimeException e) {
             model.close();
+            throw e;
+        }
+    }
+
+    private static LlavaPipeline loadNext(Path dir, EngineOptions options, ImageLimits limits) {
+        LlavaNextModel next = LlavaNextModel.load(dir, options);
+        try {
+            LlavaTokenizer tokenizer = LlavaTokenizer.load(dir, next.config().base().imageTokenIndex());
+            AnyResPreprocessor anyRes = new AnyResPreprocessor(imageSpec(dir), next.config().pinpoints(), limits);
+            return new LlavaPipeline(next.llava(), tokenizer, anyRes, null,
+                    new Generator(next.llava(), VisualEncoder.next(next)));
+        } catch (RuntimeException e) {
+            next.close();
             throw e;
         }
     }
@@ -66,7 +97,21 @@ public final class LlavaPipeline implements AutoCloseable {
         return tokenizer;
     }
 
+    /** True for LLaVA-NeXT: images are AnyRes crops and stage 1 works per crop. */
+    public boolean anyRes() {
+        return preprocessor == null;
+    }
+
+    /** How this model's family prepares an image (one crop, or AnyRes crops). */
+    public ImagePreparer images() {
+        return images;
+    }
+
+    /** LLaVA-1.5's single-crop preprocessing, for the callers that need its pixel values. */
     public ImagePreprocessor preprocessor() {
+        if (preprocessor == null) {
+            throw new IllegalStateException("this model (LLaVA-NeXT) prepares AnyRes crops; use images()");
+        }
         return preprocessor;
     }
 
@@ -77,25 +122,25 @@ public final class LlavaPipeline implements AutoCloseable {
     /** Builds a request from a question and encoded images, with the LLaVA-1.5 template. */
     public GenerationRequest request(String question, List<byte[]> images, SamplingParams sampling,
             VisualTokenReducer reducer, SequencePruner pruner) {
-        List<PixelValues> pixels = new ArrayList<>();
+        List<ModelImage> prepared = new ArrayList<>();
         for (byte[] image : images) {
-            pixels.add(preprocessor.preprocess(image));
+            prepared.add(this.images.prepare(image));
         }
-        return requestForPixels(question, pixels, sampling, reducer, pruner);
+        return requestForPixels(question, prepared, sampling, reducer, pruner);
     }
 
     /**
      * Builds a request from images already run through {@link #preprocessor()}: for callers that want
      * to report which of their images was refused.
      */
-    public GenerationRequest requestForPixels(String question, List<PixelValues> pixels, SamplingParams sampling,
-            VisualTokenReducer reducer, SequencePruner pruner) {
+    public GenerationRequest requestForPixels(String question, List<? extends ModelImage> pixels,
+            SamplingParams sampling, VisualTokenReducer reducer, SequencePruner pruner) {
         return requestForPixels(question, pixels, sampling, reducer, pruner, VisualPositions.REFERENCE);
     }
 
     /** As above, with stage 1's kept tokens placed as {@code positions} says. */
-    public GenerationRequest requestForPixels(String question, List<PixelValues> pixels, SamplingParams sampling,
-            VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions) {
+    public GenerationRequest requestForPixels(String question, List<? extends ModelImage> pixels,
+            SamplingParams sampling, VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions) {
         long[] ids = tokenizer.encode(LlavaPrompt.forImages(pixels.size(), question));
         return new GenerationRequest(ids, pixels, sampling, reducer, pruner, positions);
     }

@@ -54,6 +54,58 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
         };
     }
 
+    /**
+     * A plan for LLaVA-NeXT, from explicit settings: {@code r1} tokens per crop (the base crop and every
+     * tile, each scanned and merged on its own), {@code r2} visual tokens of each image that stay after
+     * decoder layer {@code layer} (stage 2 ranks all of an image's tokens, newlines included). Budgets
+     * (averages over the layers) are not mapped to NeXT's image-dependent token counts yet and are refused.
+     */
+    public static ReductionPlan ofAnyRes(ReductionConfig config, LlavaConfig model, int images) {
+        if (config.method() == ReductionMethod.NONE) {
+            return none();
+        }
+        if (config.budget() != null || config.fraction() != null) {
+            throw new IllegalArgumentException("on LLaVA-NeXT give r1 (tokens per crop), r2 (visual tokens of each"
+                    + " image after stage 2) and layer; budgets are not mapped to NeXT yet");
+        }
+        int perCrop = model.vision().numPatches();
+        int llmLayers = model.text().numHiddenLayers();
+        int layer = config.layer() == null ? llmLayers / 2 : config.layer();
+        if (layer < 1 || layer > llmLayers - 1) {
+            throw new IllegalArgumentException("layer " + layer + " must be in 1.." + (llmLayers - 1));
+        }
+        int r1 = config.r1() == null ? perCrop : config.r1();
+        if (r1 < 1) {
+            throw new IllegalArgumentException("r1 " + r1 + " must be at least 1 token per crop");
+        }
+        VisualPositions positions = config.positionsOrDefault();
+        boolean renumber = positions == VisualPositions.REFERENCE;
+        SequencePruner stage2 = config.r2() == null ? SequencePruner.NONE
+                : switch (config.method()) {
+                    case FASTV -> new FastVPruner(config.layer() == null ? ReductionConfig.FASTV_LAYER : layer,
+                            keep(config.r2(), images));
+                    default -> new MiddleLayerPruner(layer, keep(config.r2(), images), renumber);
+                };
+        return switch (config.method()) {
+            case VSCAN, VSCAN_GLOBAL, VSCAN_LOCAL, VSCAN_NOMERGE -> new ReductionPlan(config.method(), null,
+                    new VScanReducer(r1, scanSettings(config, model), config.method() != ReductionMethod.VSCAN_NOMERGE,
+                            scanMode(config.method())), stage2, positions);
+            case FASTV -> new ReductionPlan(config.method(), null, VisualTokenReducer.NONE, stage2, positions);
+            case VISIONZIP -> new ReductionPlan(config.method(), null, VisionZipReducer.forBudget(r1),
+                    SequencePruner.NONE, positions);
+            case PDROP -> throw new IllegalArgumentException("pdrop on LLaVA-NeXT needs its ratios from a budget,"
+                    + " which is not mapped to NeXT yet");
+            case NONE -> none();
+        };
+    }
+
+    private static int keep(int r2, int images) {
+        if (r2 < 1) {
+            throw new IllegalArgumentException("r2 " + r2 + " must be at least 1 visual token");
+        }
+        return r2 * Math.max(1, images);
+    }
+
     static ScanSettings scanSettings(ReductionConfig config, LlavaConfig model) {
         ScanSettings defaults = ScanSettings.defaults(model.vision().numHiddenLayers());
         int windows = config.windows() == null ? defaults.windowRows() : config.windows();

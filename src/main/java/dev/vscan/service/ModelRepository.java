@@ -7,9 +7,10 @@ import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.image.ImageLimits;
-import dev.vscan.model.image.PixelValues;
+import dev.vscan.model.image.ModelImage;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import java.awt.image.BufferedImage;
 import java.nio.file.Path;
 import java.util.LinkedHashMap;
 import java.util.List;
@@ -84,10 +85,8 @@ public class ModelRepository {
     }
 
     private static void warmUp(LlavaPipeline pipeline) {
-        var vision = pipeline.model().config().vision();
-        int size = vision.imageSize();
-        PixelValues blank = new PixelValues(vision.numChannels(), size, size,
-                new float[vision.numChannels() * size * size]);
+        int size = pipeline.model().config().vision().imageSize();
+        ModelImage blank = pipeline.images().prepare(new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB));
         pipeline.generator().generate(List.of(pipeline.requestForPixels("warm up", List.of(blank),
                 SamplingParams.greedy(1), VisualTokenReducer.NONE, SequencePruner.NONE)));
     }

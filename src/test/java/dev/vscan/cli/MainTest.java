@@ -379,4 +379,36 @@ class MainTest {
                 "--reduction", "tome"));
         assertTrue(line.contains("tome") && line.contains("vscan"), line);
     }
+
+    /** The llava-next-reference checkpoint and its answers (see its README). */
+    private static Path nextCheckpoint() {
+        try {
+            return Path.of(MainTest.class.getResource("/llava-next-reference/config.json").toURI()).getParent();
+        } catch (java.net.URISyntaxException e) {
+            throw new IllegalStateException(e);
+        }
+    }
+
+    @Test
+    void aLlavaNextCheckpointAnswersLikeTheReferencePlainAndWithVScan() throws IOException {
+        Path model = nextCheckpoint();
+        JsonNode expected = JSON.readTree(model.resolve("expected.json").toFile());
+        String image = model.resolve("image.png").toString();
+        String question = expected.get("question").asText();
+        Result plain = run("generate", "--model", model.toString(), "--image", image, "--prompt", question,
+                "--max-new-tokens", "8", "--json");
+        assertEquals(0, plain.status(), plain.err());
+        assertEquals(expected.get("answer").asText(), plain.json().get("answer").asText());
+        assertEquals(expected.get("num_image_tokens").asInt(), plain.json().get("visual_tokens").asInt());
+        JsonNode vscan = expected.get("vscan");
+        Result reduced = run("generate", "--model", model.toString(), "--image", image, "--prompt", question,
+                "--max-new-tokens", "8", "--reduction", "vscan", "--r1", vscan.get("r1_per_crop").asText(),
+                "--r2", vscan.get("r2").asText(), "--layer", vscan.get("layer").asText(), "--json");
+        assertEquals(0, reduced.status(), reduced.err());
+        assertEquals(vscan.get("answer").asText(), reduced.json().get("answer").asText());
+        assertEquals(vscan.get("visual_tokens_after_stage1").asInt(), reduced.json().get("visual_tokens").asInt());
+        String line = badInput(run("generate", "--model", model.toString(), "--image", image, "--prompt", question,
+                "--reduction", "vscan", "--budget", "64"));
+        assertTrue(line.contains("budgets are not mapped to NeXT yet"), line);
+    }
 }

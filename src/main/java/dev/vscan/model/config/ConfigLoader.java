@@ -53,6 +53,16 @@ public final class ConfigLoader {
         }
     }
 
+    /** The model_type config.json names, which picks the model family. */
+    public static String modelType(Path dir) {
+        JsonFields root = modelRoot(dir);
+        String modelType = root.stringOr("model_type", null);
+        if (modelType == null) {
+            throw root.error("model_type is missing; supported: llava, llava_next");
+        }
+        return modelType;
+    }
+
     /** A LLaVA-NeXT config: model_type "llava_next" with its {@code image_grid_pinpoints}. */
     public static LlavaNextConfig loadNext(Path dir) {
         JsonFields root = modelRoot(dir);

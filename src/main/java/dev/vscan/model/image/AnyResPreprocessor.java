@@ -11,7 +11,7 @@ import java.util.List;
  * row-major order, resize the whole image to a {@code shortest_edge} square for the base crop, and give
  * every crop the CLIP processing (shortest-edge resize, centre crop, rescale, normalise).
  */
-public final class AnyResPreprocessor {
+public final class AnyResPreprocessor implements ImagePreparer {
 
     private final ImagePreprocessor perCrop;
     private final ImageDecoder decoder;
@@ -34,6 +34,16 @@ public final class AnyResPreprocessor {
         this.pinpoints = pinpoints.stream().map(int[]::clone).toList();
         this.tileSize = spec.cropHeight();
         this.baseSize = spec.shortestEdge();
+    }
+
+    @Override
+    public ModelImage prepare(byte[] encoded) {
+        return preprocess(encoded);
+    }
+
+    @Override
+    public ModelImage prepare(BufferedImage image) {
+        return preprocess(image);
     }
 
     /** Decodes under the limits, then preprocesses; refusals are {@link InvalidImageException}s. */

@@ -7,7 +7,7 @@ import java.awt.image.BufferedImage;
  * Hugging Face's slow {@code CLIPImageProcessor}: convert to RGB, resize the shortest edge (Pillow
  * bicubic), center crop, rescale in double then cast to float32, normalise in float32.
  */
-public final class ImagePreprocessor {
+public final class ImagePreprocessor implements ImagePreparer {
 
     private final ImageProcessingSpec spec;
     private final ImageDecoder decoder;
@@ -23,6 +23,16 @@ public final class ImagePreprocessor {
 
     public ImageProcessingSpec spec() {
         return spec;
+    }
+
+    @Override
+    public ModelImage prepare(byte[] encoded) {
+        return preprocess(encoded);
+    }
+
+    @Override
+    public ModelImage prepare(BufferedImage image) {
+        return preprocess(image);
     }
 
     /** Decodes under the limits, then preprocesses; refusals are {@link InvalidImageException}s. */
