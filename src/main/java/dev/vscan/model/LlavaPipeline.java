@@ -8,6 +8,7 @@ import dev.vscan.model.extension.VisualTokenReducer;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.Generator;
+import dev.vscan.model.generation.RunningBatch;
 import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.generation.TokenListener;
 import dev.vscan.model.generation.VisualEncoder;
@@ -37,20 +38,22 @@ public final class LlavaPipeline implements AutoCloseable {
     private final LlavaTokenizer tokenizer;
     private final ImagePreparer images;
     private final ImagePreprocessor preprocessor;
+    private final VisualEncoder encoder;
     private final Generator generator;
 
     /** A LLaVA-1.5 pipeline. */
     public LlavaPipeline(LlavaModel model, LlavaTokenizer tokenizer, ImagePreprocessor preprocessor) {
-        this(model, tokenizer, preprocessor, preprocessor, new Generator(model));
+        this(model, tokenizer, preprocessor, preprocessor, VisualEncoder.llava(model));
     }
 
     private LlavaPipeline(LlavaModel model, LlavaTokenizer tokenizer, ImagePreparer images,
-            ImagePreprocessor preprocessor, Generator generator) {
+            ImagePreprocessor preprocessor, VisualEncoder encoder) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.images = images;
         this.preprocessor = preprocessor;
-        this.generator = generator;
+        this.encoder = encoder;
+        this.generator = new Generator(model, encoder);
     }
 
     /** Loads model, tokenizer.json and preprocessor_config.json from one checkpoint directory. */
@@ -73,8 +76,7 @@ public final class LlavaPipeline implements AutoCloseable {
         try {
             LlavaTokenizer tokenizer = LlavaTokenizer.load(dir, next.config().base().imageTokenIndex());
             AnyResPreprocessor anyRes = new AnyResPreprocessor(imageSpec(dir), next.config().pinpoints(), limits);
-            return new LlavaPipeline(next.llava(), tokenizer, anyRes, null,
-                    new Generator(next.llava(), VisualEncoder.next(next)));
+            return new LlavaPipeline(next.llava(), tokenizer, anyRes, null, VisualEncoder.next(next));
         } catch (RuntimeException e) {
             next.close();
             throw e;
@@ -117,6 +119,11 @@ public final class LlavaPipeline implements AutoCloseable {
 
     public Generator generator() {
         return generator;
+    }
+
+    /** An empty running batch on this model, for a worker that admits requests between decode steps. */
+    public RunningBatch newRunningBatch() {
+        return new RunningBatch(model, encoder);
     }
 
     /** Builds a request from a question and encoded images, with the LLaVA-1.5 template. */

@@ -16,7 +16,7 @@ final class PipelineEngine implements ServingEngine {
 
     PipelineEngine(LlavaPipeline pipeline) {
         this.pipeline = pipeline;
-        this.batch = new RunningBatch(pipeline.model());
+        this.batch = pipeline.newRunningBatch();
     }
 
     @Override

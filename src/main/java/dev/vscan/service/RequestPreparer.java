@@ -7,13 +7,17 @@ import dev.vscan.messaging.RequestParser;
 import dev.vscan.model.LlavaPipeline;
 import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.config.LlavaNextConfig;
 import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
+import dev.vscan.model.image.AnyResImage;
+import dev.vscan.model.image.AnyResPreprocessor;
 import dev.vscan.model.image.ImageLimits;
+import dev.vscan.model.image.ImagePreparer;
 import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.image.InvalidImageException;
-import dev.vscan.model.image.PixelValues;
+import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.text.LlavaPrompt;
 import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.reduction.ReductionConfig;
@@ -30,6 +34,8 @@ import java.util.List;
  */
 public final class RequestPreparer implements AutoCloseable {
 
+    private static final String LLAVA_NEXT = "llava_next";
+
     /**
      * The engine request and what scheduling needs to know about it: its visual tokens after the
      * planned stage 1, and the KV cache it will hold (those, its text tokens and max_new_tokens).
@@ -38,20 +44,28 @@ public final class RequestPreparer implements AutoCloseable {
 
     private final LlavaConfig model;
     private final LlavaTokenizer tokenizer;
-    private final ImagePreprocessor preprocessor;
+    private final ImagePreparer preprocessor;
+    private final boolean anyRes;
     private final int defaultMaxNewTokens;
     private final int maxNewTokensLimit;
 
     public RequestPreparer(Path modelDir, ImageLimits limits, int defaultMaxNewTokens, int maxNewTokensLimit) {
-        this.model = ConfigLoader.loadModel(modelDir);
+        this.anyRes = LLAVA_NEXT.equals(ConfigLoader.modelType(modelDir));
+        if (anyRes) {
+            LlavaNextConfig next = ConfigLoader.loadNext(modelDir);
+            this.model = next.base();
+            this.preprocessor = new AnyResPreprocessor(LlavaPipeline.imageSpec(modelDir), next.pinpoints(), limits);
+        } else {
+            this.model = ConfigLoader.loadModel(modelDir);
+            this.preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(modelDir), limits);
+        }
         this.tokenizer = LlavaTokenizer.load(modelDir, model.imageTokenIndex());
-        this.preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(modelDir), limits);
         this.defaultMaxNewTokens = defaultMaxNewTokens;
         this.maxNewTokensLimit = maxNewTokensLimit;
     }
 
     public Prepared prepare(InferenceRequest request, List<byte[]> images) {
-        List<PixelValues> pixels = new ArrayList<>();
+        List<ModelImage> pixels = new ArrayList<>();
         for (int i = 0; i < images.size(); i++) {
             pixels.add(preprocess(i, images.get(i)));
         }
@@ -61,10 +75,9 @@ public final class RequestPreparer implements AutoCloseable {
         ReductionPlan plan = plan(options, images.size());
         String prompt = LlavaPrompt.forPrompt(RequestParser.placeholderPrompt(request.prompt(), images.size()));
         long[] ids = tokenizer.encode(prompt);
-        int perImage = plan.budget() == null ? model.vision().numPatches() : plan.budget().r1();
         GenerationRequest generation = new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner(),
                 plan.positions());
-        int visual = perImage * images.size();
+        int visual = visualTokens(pixels, plan);
         long kv = (long) ids.length - images.size() + visual + sampling.maxNewTokens();
         return new Prepared(generation, plan.method().wireName(), visual, kv);
     }
@@ -73,9 +86,26 @@ public final class RequestPreparer implements AutoCloseable {
         return tokenizer;
     }
 
-    private PixelValues preprocess(int index, byte[] image) {
+    /**
+     * Visual tokens the images take before stage 2, as far as the plan says before running it: LLaVA-1.5's
+     * r1 per image (all patches without stage 1); on NeXT every image's packed count, an upper bound.
+     */
+    private int visualTokens(List<ModelImage> images, ReductionPlan plan) {
+        int total = 0;
+        for (ModelImage image : images) {
+            if (image instanceof AnyResImage tiles) {
+                int side = model.vision().gridSize();
+                total += tiles.layout().imageTokens(side, side * side);
+            } else {
+                total += plan.budget() == null ? model.vision().numPatches() : plan.budget().r1();
+            }
+        }
+        return total;
+    }
+
+    private ModelImage preprocess(int index, byte[] image) {
         try {
-            return preprocessor.preprocess(image);
+            return preprocessor.prepare(image);
         } catch (InvalidImageException e) {
             Code code = e.reason() == InvalidImageException.Reason.TOO_MANY_BYTES
                     || e.reason() == InvalidImageException.Reason.TOO_MANY_PIXELS
@@ -106,7 +136,7 @@ public final class RequestPreparer implements AutoCloseable {
             ReductionConfig config = method == ReductionMethod.NONE && !tuned ? ReductionConfig.none()
                     : new ReductionConfig(method, o.budget(), o.r1(), o.r2(), o.layer(), null, null, null, null,
                             o.positions() == null ? null : VisualPositions.parse(o.positions()));
-            return ReductionPlan.of(config, model, images);
+            return anyRes ? ReductionPlan.ofAnyRes(config, model, images) : ReductionPlan.of(config, model, images);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(Code.INVALID_OPTIONS, e.getMessage(), e);
         }
