@@ -18,8 +18,8 @@ import dev.vscan.model.image.ImagePreparer;
 import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.image.ImageProcessingSpec;
 import dev.vscan.model.image.ModelImage;
-import dev.vscan.model.text.LlavaPrompt;
 import dev.vscan.model.text.LlavaTokenizer;
+import dev.vscan.model.text.PromptTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
@@ -39,20 +39,22 @@ public final class LlavaPipeline implements AutoCloseable {
     private final ImagePreparer images;
     private final ImagePreprocessor preprocessor;
     private final VisualEncoder encoder;
+    private final PromptTemplate template;
     private final Generator generator;
 
-    /** A LLaVA-1.5 pipeline. */
+    /** A LLaVA-1.5 pipeline with the vicuna prompt. */
     public LlavaPipeline(LlavaModel model, LlavaTokenizer tokenizer, ImagePreprocessor preprocessor) {
-        this(model, tokenizer, preprocessor, preprocessor, VisualEncoder.llava(model));
+        this(model, tokenizer, preprocessor, preprocessor, VisualEncoder.llava(model), PromptTemplate.VICUNA);
     }
 
     private LlavaPipeline(LlavaModel model, LlavaTokenizer tokenizer, ImagePreparer images,
-            ImagePreprocessor preprocessor, VisualEncoder encoder) {
+            ImagePreprocessor preprocessor, VisualEncoder encoder, PromptTemplate template) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.images = images;
         this.preprocessor = preprocessor;
         this.encoder = encoder;
+        this.template = template;
         this.generator = new Generator(model, encoder);
     }
 
@@ -64,7 +66,9 @@ public final class LlavaPipeline implements AutoCloseable {
         LlavaModel model = LlavaModel.load(dir, options);
         try {
             LlavaTokenizer tokenizer = LlavaTokenizer.load(dir, model.config().imageTokenIndex());
-            return new LlavaPipeline(model, tokenizer, new ImagePreprocessor(imageSpec(dir), limits));
+            ImagePreprocessor preprocessor = new ImagePreprocessor(imageSpec(dir), limits);
+            return new LlavaPipeline(model, tokenizer, preprocessor, preprocessor, VisualEncoder.llava(model),
+                    PromptTemplate.forTextModel(ConfigLoader.textModelType(dir)));
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -76,7 +80,8 @@ public final class LlavaPipeline implements AutoCloseable {
         try {
             LlavaTokenizer tokenizer = LlavaTokenizer.load(dir, next.config().base().imageTokenIndex());
             AnyResPreprocessor anyRes = new AnyResPreprocessor(imageSpec(dir), next.config().pinpoints(), limits);
-            return new LlavaPipeline(next.llava(), tokenizer, anyRes, null, VisualEncoder.next(next));
+            return new LlavaPipeline(next.llava(), tokenizer, anyRes, null, VisualEncoder.next(next),
+                    PromptTemplate.forTextModel(ConfigLoader.textModelType(dir)));
         } catch (RuntimeException e) {
             next.close();
             throw e;
@@ -97,6 +102,11 @@ public final class LlavaPipeline implements AutoCloseable {
 
     public LlavaTokenizer tokenizer() {
         return tokenizer;
+    }
+
+    /** The prompt around a question: vicuna's or Mistral's, after the checkpoint's text model. */
+    public PromptTemplate template() {
+        return template;
     }
 
     /** True for LLaVA-NeXT: images are AnyRes crops and stage 1 works per crop. */
@@ -148,7 +158,7 @@ public final class LlavaPipeline implements AutoCloseable {
     /** As above, with stage 1's kept tokens placed as {@code positions} says. */
     public GenerationRequest requestForPixels(String question, List<? extends ModelImage> pixels,
             SamplingParams sampling, VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions) {
-        long[] ids = tokenizer.encode(LlavaPrompt.forImages(pixels.size(), question));
+        long[] ids = tokenizer.encode(template.forImages(pixels.size(), question));
         return new GenerationRequest(ids, pixels, sampling, reducer, pruner, positions);
     }
 

@@ -18,8 +18,8 @@ import dev.vscan.model.image.ImagePreparer;
 import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.image.InvalidImageException;
 import dev.vscan.model.image.ModelImage;
-import dev.vscan.model.text.LlavaPrompt;
 import dev.vscan.model.text.LlavaTokenizer;
+import dev.vscan.model.text.PromptTemplate;
 import dev.vscan.reduction.ReductionConfig;
 import dev.vscan.reduction.ReductionMethod;
 import dev.vscan.reduction.ReductionPlan;
@@ -46,6 +46,7 @@ public final class RequestPreparer implements AutoCloseable {
     private final LlavaTokenizer tokenizer;
     private final ImagePreparer preprocessor;
     private final boolean anyRes;
+    private final PromptTemplate template;
     private final int defaultMaxNewTokens;
     private final int maxNewTokensLimit;
 
@@ -60,6 +61,7 @@ public final class RequestPreparer implements AutoCloseable {
             this.preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(modelDir), limits);
         }
         this.tokenizer = LlavaTokenizer.load(modelDir, model.imageTokenIndex());
+        this.template = PromptTemplate.forTextModel(ConfigLoader.textModelType(modelDir));
         this.defaultMaxNewTokens = defaultMaxNewTokens;
         this.maxNewTokensLimit = maxNewTokensLimit;
     }
@@ -73,7 +75,7 @@ public final class RequestPreparer implements AutoCloseable {
                 ? InferenceRequest.RequestOptions.defaults() : request.options();
         SamplingParams sampling = sampling(options);
         ReductionPlan plan = plan(options, images.size());
-        String prompt = LlavaPrompt.forPrompt(RequestParser.placeholderPrompt(request.prompt(), images.size()));
+        String prompt = template.forPrompt(RequestParser.placeholderPrompt(request.prompt(), images.size()));
         long[] ids = tokenizer.encode(prompt);
         GenerationRequest generation = new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner(),
                 plan.positions());

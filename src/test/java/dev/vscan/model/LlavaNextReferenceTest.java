@@ -2,6 +2,7 @@ package dev.vscan.model;
 
 import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDArrays;
@@ -25,6 +26,7 @@ import dev.vscan.model.llama.PrefillResult;
 import dev.vscan.model.llama.SequenceCache;
 import dev.vscan.model.next.PackedImage;
 import dev.vscan.model.text.LlavaTokenizer;
+import dev.vscan.model.text.PromptTemplate;
 import dev.vscan.reduction.FastVPruner;
 import dev.vscan.reduction.MiddleLayerPruner;
 import dev.vscan.reduction.PyramidDropPruner;
@@ -43,6 +45,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * LLaVA-NeXT against the llava-next-reference fixture (an independent float64 implementation of Hugging
@@ -214,6 +217,23 @@ class LlavaNextReferenceTest {
         int newlines = 10;
         assertEquals(true, stage1 > 24 + newlines && stage1 <= 24 + 4 * 24 + newlines, "stage-1 tokens " + stage1);
         assertEquals(all, zipped.visualTokensInTotal());
+    }
+
+    @Test
+    void aMistralCheckpointGetsTheMistralPrompt(@TempDir Path copy) throws IOException {
+        for (String file : List.of("config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+                "preprocessor_config.json", "generation_config.json")) {
+            Files.copy(dir.resolve(file), copy.resolve(file));
+        }
+        String config = Files.readString(copy.resolve("config.json"));
+        Files.writeString(copy.resolve("config.json"), config.replace("\"model_type\": \"llama\"",
+                "\"model_type\": \"mistral\""));
+        try (LlavaPipeline mistral = LlavaPipeline.load(copy, EngineOptions.cpu(), ImageLimits.defaults());
+                LlavaPipeline vicuna = LlavaPipeline.load(dir, EngineOptions.cpu(), ImageLimits.defaults())) {
+            assertEquals(PromptTemplate.MISTRAL, mistral.template());
+            assertEquals(PromptTemplate.VICUNA, vicuna.template());
+            assertTrue(mistral.anyRes());
+        }
     }
 
     @Test

@@ -63,6 +63,11 @@ public final class ConfigLoader {
         return modelType;
     }
 
+    /** The text model's {@code model_type} ({@code text_config.model_type}; llama when absent). */
+    public static String textModelType(Path dir) {
+        return modelRoot(dir).object("text_config").stringOr("model_type", "llama");
+    }
+
     /** A LLaVA-NeXT config: model_type "llava_next" with its {@code image_grid_pinpoints}. */
     public static LlavaNextConfig loadNext(Path dir) {
         JsonFields root = modelRoot(dir);

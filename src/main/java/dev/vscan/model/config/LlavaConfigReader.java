@@ -39,7 +39,17 @@ final class LlavaConfigReader {
     }
 
     private static TextConfig readText(JsonFields t, JsonFields root) {
-        checkModelType(t, "llama");
+        String type = t.stringOr("model_type", "llama");
+        if (!type.equals("llama") && !type.equals("mistral")) {
+            throw t.error(t.path("model_type") + " '" + type + "' is not supported; supported: llama, mistral");
+        }
+        // Mistral is Llama's architecture plus optional sliding-window attention, which this engine lacks.
+        Integer window = t.intOrNull("sliding_window");
+        int context = t.intOr("max_position_embeddings", LLAMA.maxPositionEmbeddings());
+        if (window != null && window < context) {
+            throw t.error(t.path("sliding_window") + " " + window + " is shorter than max_position_embeddings "
+                    + context + ": sliding-window attention is not supported");
+        }
         int hidden = t.intOr("hidden_size", LLAMA.hiddenSize());
         int heads = t.intOr("num_attention_heads", LLAMA.numAttentionHeads());
         if (!t.has("head_dim") && heads > 0 && hidden % heads != 0) {

@@ -21,13 +21,7 @@ public final class LlavaPrompt {
      * For one image: {@code "USER: <image>\n{question} ASSISTANT:"}.
      */
     public static String forImages(int imageCount, String question) {
-        if (imageCount < 0) {
-            throw new IllegalArgumentException("imageCount must be >= 0, got " + imageCount);
-        }
-        if (question == null) {
-            throw new IllegalArgumentException("question must not be null (use \"\" for none)");
-        }
-        return "USER: " + (IMAGE_PLACEHOLDER + "\n").repeat(imageCount) + question + " ASSISTANT:";
+        return PromptTemplate.VICUNA.forImages(imageCount, question);
     }
 
     /**
@@ -36,10 +30,7 @@ public final class LlavaPrompt {
      * equals {@link #forImages forImages(n, question)}.
      */
     public static String forPrompt(String promptWithPlaceholders) {
-        if (promptWithPlaceholders == null) {
-            throw new IllegalArgumentException("prompt must not be null (use \"\" for none)");
-        }
-        return "USER: " + promptWithPlaceholders + " ASSISTANT:";
+        return PromptTemplate.VICUNA.forPrompt(promptWithPlaceholders);
     }
 
     /**

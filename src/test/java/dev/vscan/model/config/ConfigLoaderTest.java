@@ -137,6 +137,23 @@ class ConfigLoaderTest {
     }
 
     @Test
+    void aMistralTextModelIsLlamasArchitectureUnlessItSlidesAWindow() throws IOException {
+        Files.writeString(dir.resolve("config.json"), """
+                {"model_type": "llava", "text_config": {"model_type": "mistral", "rope_theta": 1000000.0,
+                 "max_position_embeddings": 32768, "sliding_window": null}}
+                """);
+        assertEquals(1e6, ConfigLoader.loadModel(dir).text().ropeTheta());
+        assertEquals("mistral", ConfigLoader.textModelType(dir));
+        Files.writeString(dir.resolve("config.json"), """
+                {"model_type": "llava", "text_config": {"model_type": "mistral", "max_position_embeddings": 32768,
+                 "sliding_window": 4096}}
+                """);
+        ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadModel(dir));
+        assertEquals(dir.resolve("config.json") + ": text_config.sliding_window 4096 is shorter than"
+                + " max_position_embeddings 32768: sliding-window attention is not supported", e.getMessage());
+    }
+
+    @Test
     void unsupportedModelTypeNamesFile() throws IOException {
         Files.writeString(dir.resolve("config.json"), "{\"model_type\": \"qwen2_5_vl\"}");
         ConfigException e = assertThrows(ConfigException.class, () -> ConfigLoader.loadModel(dir));
