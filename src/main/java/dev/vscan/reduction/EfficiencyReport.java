@@ -21,9 +21,10 @@ import java.util.Map;
 public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, int visualTokensAfterStage2,
         int textTokens, int[] visualTokensInPerImage, int[] visualTokensAfterStage1PerImage, long flopsFull,
         long flopsReduced, long visionFlops, double visionMs, double reductionMs, double prefillMs, double decodeMs,
-        List<int[]> keptPatchIndices) {
+        List<int[]> keptPatchIndices, int[] cropsPerImage) {
 
     public EfficiencyReport {
+        cropsPerImage = cropsPerImage.clone();
         visualTokensInPerImage = visualTokensInPerImage.clone();
         visualTokensAfterStage1PerImage = visualTokensAfterStage1PerImage.clone();
         keptPatchIndices = keptPatchIndices.stream().map(int[]::clone).toList();
@@ -49,14 +50,15 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
         Arrays.fill(fullLayers, output.textTokens() + visualIn);
         long full = PrefillFlops.llm(fullLayers, text.hiddenSize(), text.intermediateSize());
         long reduced = PrefillFlops.llm(perLayer, text.hiddenSize(), text.intermediateSize());
-        // the tower always runs [CLS] with the patches, whichever tokens the LLM later sees
-        long perImage = PrefillFlops.vision(vision.numPatches() + 1, visionLayersRun, vision.hiddenSize(),
+        // the tower always runs [CLS] with the patches of every crop, whichever tokens the LLM later sees
+        long perCrop = PrefillFlops.vision(vision.numPatches() + 1, visionLayersRun, vision.hiddenSize(),
                 vision.intermediateSize());
-        long visionTotal = Math.multiplyExact(perImage, output.visualTokensIn().length);
+        long crops = Arrays.stream(output.cropsPerImage()).asLongStream().sum();
+        long visionTotal = Math.multiplyExact(perCrop, crops);
         return new EfficiencyReport(visualIn, output.visualTokensAfterStage1(), output.visualTokensAfterStage2(),
                 output.textTokens(), output.visualTokensIn(), output.visualTokensKept(), full, reduced, visionTotal,
                 output.timings().visionMillis(), output.timings().reductionMillis(), output.timings().prefillMillis(),
-                output.timings().decodeMillis(), output.keptPatchIndices());
+                output.timings().decodeMillis(), output.keptPatchIndices(), output.cropsPerImage());
     }
 
     /** Reduced over full LLM prefill FLOPs; 1 when there was no prefill. */
@@ -84,6 +86,7 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
         List<List<Integer>> kept = new ArrayList<>();
         keptPatchIndices.forEach(k -> kept.add(list(k)));
         json.put("kept_patch_indices", kept);
+        json.put("crops_per_image", list(cropsPerImage));
         return json;
     }
 

@@ -45,10 +45,16 @@ final class EchoEngine implements ServingEngine {
             }
             a.listener().onFinished(new GenerationOutput(new long[0], FinishReason.LENGTH, text, perImage,
                     perImage.clone(), tokensPerLayer, visualPerLayer, kept, new PhaseTimings(0, 0, 0, 0),
-                    admissions.size(), 0));
+                    admissions.size(), 0, ones(images)));
             cancels.add(() -> { });
         }
         return cancels;
+    }
+
+    private static int[] ones(int n) {
+        int[] out = new int[n];
+        Arrays.fill(out, 1);
+        return out;
     }
 
     @Override

@@ -27,8 +27,10 @@ import dev.vscan.model.llama.SequenceCache;
 import dev.vscan.model.next.PackedImage;
 import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.model.text.PromptTemplate;
+import dev.vscan.reduction.EfficiencyReport;
 import dev.vscan.reduction.FastVPruner;
 import dev.vscan.reduction.MiddleLayerPruner;
+import dev.vscan.reduction.PrefillFlops;
 import dev.vscan.reduction.PyramidDropPruner;
 import dev.vscan.reduction.RecordingPruner;
 import dev.vscan.reduction.ScanMode;
@@ -160,6 +162,14 @@ class LlavaNextReferenceTest {
         assertEquals(vscan.get("visual_tokens_after_stage1").asInt(), both.get(1).visualTokensAfterStage1());
         assertEquals(vscan.get("r2").asInt(), both.get(1).visualTokensAfterStage2());
         assertLogits(expected.get("first_logits"), generator.promptLogits(List.of(plain, reduced))[0]);
+        // The report counts the tower's cost over all five crops (base and four tiles).
+        var config = model.config().base();
+        EfficiencyReport report = EfficiencyReport.of(both.get(1), config.text(), config.vision(),
+                model.llava().vision().layersRun());
+        assertArrayEquals(new int[] {expected.get("num_crops").asInt()}, report.cropsPerImage());
+        long perCrop = PrefillFlops.vision(config.vision().numPatches() + 1, model.llava().vision().layersRun(),
+                config.vision().hiddenSize(), config.vision().intermediateSize());
+        assertEquals(5 * perCrop, report.visionFlops());
     }
 
     @Test

@@ -16,10 +16,11 @@ import java.util.List;
  *                             (first token to last, while sharing decode steps with the running batch)
  * @param batchSize            requests prefilled together with it, itself included
  * @param decodeBatch          mean number of sequences in the decode steps it took part in (0 without any)
+ * @param cropsPerImage        per image, the crops the vision tower ran (1 for LLaVA-1.5; base and tiles for NeXT)
  */
 public record GenerationOutput(long[] tokens, FinishReason finishReason, int textTokens, int[] visualTokensIn,
         int[] visualTokensKept, int[] tokensPerLayer, int[] visualTokensPerLayer, List<int[]> keptPatchIndices,
-        PhaseTimings timings, int batchSize, double decodeBatch) {
+        PhaseTimings timings, int batchSize, double decodeBatch, int[] cropsPerImage) {
 
     /** Milliseconds from the request's admission (start of its vision phase) to its first token. */
     public double firstTokenMillis() {

@@ -49,6 +49,11 @@ final class LlavaVisualEncoder implements VisualEncoder {
         return model.vision().config().numPatches();
     }
 
+    @Override
+    public int crops(ModelImage image) {
+        return 1;
+    }
+
     /** Vision tower over every image of the batch at once, then each request's reducer per image. */
     @Override
     public List<List<ReducedImage>> encode(NDManager batch, List<GenerationRequest> requests, long[] reductionNanos) {

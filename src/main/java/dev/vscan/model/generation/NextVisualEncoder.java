@@ -72,6 +72,11 @@ final class NextVisualEncoder implements VisualEncoder {
         return FeaturePacking.of(((AnyResImage) image).layout(), model.patchesPerSide()).tokens();
     }
 
+    @Override
+    public int crops(ModelImage image) {
+        return ((AnyResImage) image).layout().crops();
+    }
+
     /** Each kept token's index in the image's packing with nothing dropped (kept tokens are a subsequence). */
     private int[] fullIndices(AnyResImage image, FeaturePacking kept) {
         FeaturePacking full = FeaturePacking.of(image.layout(), model.patchesPerSide());

@@ -25,7 +25,7 @@ public final class RunningSequence {
     /** What the prompt side measured for this sequence, kept as plain numbers for its output. */
     record Prompt(int textTokens, int[] visualTokensIn, int[] visualTokensKept, int[] tokensPerLayer,
             int[] visualTokensPerLayer, List<int[]> keptPatchIndices, long visionNanos, long reductionNanos,
-            long prefillNanos, int groupSize) {}
+            long prefillNanos, int groupSize, int[] cropsPerImage) {}
 
     RunningSequence(GenerationRequest request, SequenceListener listener, SequenceCache cache, Prompt prompt) {
         this.request = request;
@@ -115,6 +115,7 @@ public final class RunningSequence {
         double decodeBatch = decodeSteps == 0 ? 0 : (double) decodeBatchSum / decodeSteps;
         listener.onFinished(new GenerationOutput(Arrays.copyOf(tokens, generated), finishReason, prompt.textTokens(),
                 prompt.visualTokensIn(), prompt.visualTokensKept(), prompt.tokensPerLayer(),
-                prompt.visualTokensPerLayer(), prompt.keptPatchIndices(), timings, prompt.groupSize(), decodeBatch));
+                prompt.visualTokensPerLayer(), prompt.keptPatchIndices(), timings, prompt.groupSize(), decodeBatch,
+                prompt.cropsPerImage()));
     }
 }

@@ -26,6 +26,9 @@ public interface VisualEncoder {
     /** Tokens the image has before any reduction. */
     int tokensIn(ModelImage image);
 
+    /** Crops of the image that go through the vision tower. */
+    int crops(ModelImage image);
+
     static VisualEncoder llava(LlavaModel model) {
         return new LlavaVisualEncoder(model);
     }
