@@ -114,7 +114,9 @@ public final class LlavaNextModel implements AutoCloseable {
         newline.attach(manager); // a view made from the weights belongs to their manager until moved
         rows.add(newline.toType(rows.get(0).getDataType(), false));
         NDArray table = NDArrays.concat(rows, 0);
-        FeaturePacking sources = FeaturePacking.of(image.layout(), side).keeping(kept);
+        FeaturePacking full = FeaturePacking.of(image.layout(), side);
+        int[] survivors = full.survivors(kept);
+        FeaturePacking sources = full.select(survivors);
         int[] sourceCrops = sources.crops();
         int[] sourcePatches = sources.patches();
         long[] index = new long[sources.tokens()];
@@ -122,7 +124,7 @@ public final class LlavaNextModel implements AutoCloseable {
             index[t] = sourceCrops[t] == FeaturePacking.NEWLINE ? next
                     : firstRow[sourceCrops[t]] + Arrays.binarySearch(kept[sourceCrops[t]], sourcePatches[t]);
         }
-        return new PackedImage(table.get(manager.create(index)), sources);
+        return new PackedImage(table.get(manager.create(index)), sources, survivors);
     }
 
     /** Feature-layer hidden states of every crop, [crops, patches, vision width]. */

@@ -1,7 +1,7 @@
 package dev.vscan.service;
 
 import dev.vscan.messaging.ResultPublisher;
-import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.LlavaModel;
 import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.generation.KvBudget;
@@ -64,20 +64,12 @@ public class InferenceService {
     private void loadAndStart() {
         try {
             int workers = config.model().workers();
-            KvBudget budget = null;
+            boolean echo = config.model().engine() == ServiceConfig.Engine.echo;
+            LlavaConfig echoModel = echo ? ConfigLoader.loadModel(models.modelDirectory()) : null;
             for (int i = 0; i < workers; i++) {
-                if (config.model().engine() == ServiceConfig.Engine.echo) {
-                    LlavaConfig model = ConfigLoader.loadModel(models.modelDirectory());
-                    engines.add(new EchoEngine(model));
-                    budget = new KvBudget(config.batch().maxSize(), Long.MAX_VALUE);
-                } else {
-                    LlavaPipeline pipeline = models.pipelineFor(i);
-                    engines.add(new PipelineEngine(pipeline));
-                    var m = pipeline.model();
-                    budget = KvBudget.defaults(m.config().text(), m.options().dtype(), m.options().device(),
-                            m.weightBytes(), workers);
-                }
+                engines.add(echo ? new EchoEngine(echoModel) : new PipelineEngine(models.pipelineFor(i)));
             }
+            KvBudget budget = echo ? new KvBudget(config.batch().maxSize(), Long.MAX_VALUE) : deviceBudget(workers);
             AdmissionPolicy admission = new AdmissionPolicy(config.batch().maxRunning().orElse(budget.maxRunning()),
                     config.batch().kvTokenBudget().orElse(budget.kvTokens()), config.batch().continuous());
             LOG.infof("%d worker(s), up to %d running sequences and %d KV tokens each, %s batching", workers,
@@ -92,6 +84,14 @@ public class InferenceService {
             loadFailure = e;
             LOG.error("the model could not be loaded; the service stays unready", e);
         }
+    }
+
+    /** What one worker's running set may hold: CPU workers share the machine's RAM, GPU workers own a device. */
+    private KvBudget deviceBudget(int workers) {
+        LlavaModel m = models.pipelineFor(0).model();
+        int sharing = m.options().device().isGpu() ? 1 : workers;
+        return KvBudget.defaults(m.config().text(), m.options().dtype(), m.options().device(), m.weightBytes(),
+                sharing);
     }
 
     /** Queues a job; false only when the queue is closed or full (the consumer's demand prevents that). */

@@ -22,11 +22,6 @@ public record GenerationOutput(long[] tokens, FinishReason finishReason, int tex
         int[] visualTokensKept, int[] tokensPerLayer, int[] visualTokensPerLayer, List<int[]> keptPatchIndices,
         PhaseTimings timings, int batchSize, double decodeBatch, int[] cropsPerImage) {
 
-    /** Milliseconds from the request's admission (start of its vision phase) to its first token. */
-    public double firstTokenMillis() {
-        return timings.visionMillis() + timings.reductionMillis() + timings.prefillMillis();
-    }
-
     /** Mean milliseconds per token after the first; 0 when it generated one token or none. */
     public double millisPerOutputToken() {
         return tokens.length < 2 ? 0 : timings.decodeMillis() / (tokens.length - 1);

@@ -20,6 +20,7 @@ public record KvBudget(int maxRunning, long kvTokens) {
     /** Share of the machine's RAM the caches of all workers may take on a CPU. */
     static final double CPU_SHARE = 0.4;
 
+    /** @param workers running sets that share this device's memory */
     public static KvBudget defaults(TextConfig text, DataType dtype, Device device, long weightBytes, int workers) {
         int maxRunning = device.isGpu() ? 64 : 16;
         long memory = device.isGpu() ? gpuMemory(device) : physicalMemory();

@@ -8,7 +8,6 @@ import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.image.AnyResImage;
 import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.image.PixelValues;
-import dev.vscan.model.next.FeaturePacking;
 import dev.vscan.model.next.PackedImage;
 import java.util.ArrayList;
 import java.util.List;
@@ -55,11 +54,10 @@ final class NextVisualEncoder implements VisualEncoder {
         for (GenerationRequest r : requests) {
             List<ReducedImage> images = new ArrayList<>();
             for (ModelImage m : r.images()) {
-                AnyResImage image = (AnyResImage) m;
                 try (NDManager scope = batch.newSubManager()) {
-                    PackedImage packed = model.reduce(scope, image, r.reducer());
+                    PackedImage packed = model.reduce(scope, (AnyResImage) m, r.reducer());
                     packed.embeddings().attach(batch);
-                    images.add(new ReducedImage(packed.embeddings(), fullIndices(image, packed.sources())));
+                    images.add(new ReducedImage(packed.embeddings(), packed.packedIndices()));
                 }
             }
             out.add(images);
@@ -69,29 +67,12 @@ final class NextVisualEncoder implements VisualEncoder {
 
     @Override
     public int tokensIn(ModelImage image) {
-        return FeaturePacking.of(((AnyResImage) image).layout(), model.patchesPerSide()).tokens();
+        int side = model.patchesPerSide();
+        return ((AnyResImage) image).layout().imageTokens(side, side * side);
     }
 
     @Override
     public int crops(ModelImage image) {
         return ((AnyResImage) image).layout().crops();
-    }
-
-    /** Each kept token's index in the image's packing with nothing dropped (kept tokens are a subsequence). */
-    private int[] fullIndices(AnyResImage image, FeaturePacking kept) {
-        FeaturePacking full = FeaturePacking.of(image.layout(), model.patchesPerSide());
-        int[] fullCrops = full.crops();
-        int[] fullPatches = full.patches();
-        int[] keptCrops = kept.crops();
-        int[] keptPatches = kept.patches();
-        int[] out = new int[keptCrops.length];
-        int f = 0;
-        for (int k = 0; k < keptCrops.length; k++) {
-            while (fullCrops[f] != keptCrops[k] || fullPatches[f] != keptPatches[k]) {
-                f++;
-            }
-            out[k] = f++;
-        }
-        return out;
     }
 }

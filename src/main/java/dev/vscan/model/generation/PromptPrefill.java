@@ -41,20 +41,16 @@ final class PromptPrefill {
         this.promptPositions = new PromptPositions(model.config().imageTokenIndex(), model.config().imageSeqLength());
     }
 
-    /** Throws IllegalArgumentException naming the first request the model cannot run. */
-    void validate(List<GenerationRequest> requests) {
-        for (int r = 0; r < requests.size(); r++) {
-            validate(r, requests.get(r));
-        }
-    }
-
     /**
      * @param batch       owns the group's temporaries and results
      * @param cacheParent owns the sequence caches
      * @param reserve     per request, generated tokens its cache should have room for
+     * @throws IllegalArgumentException naming the first request the model cannot run, before any compute
      */
     Group run(NDManager batch, List<GenerationRequest> requests, NDManager cacheParent, int[] reserve) {
-        validate(requests);
+        for (int r = 0; r < requests.size(); r++) {
+            validate(r, requests.get(r));
+        }
         long start = System.nanoTime();
         long[] reductionNanos = new long[1];
         List<List<ReducedImage>> images = encoder.encode(batch, requests, reductionNanos);

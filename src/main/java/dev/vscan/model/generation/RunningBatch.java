@@ -5,7 +5,6 @@ import ai.djl.ndarray.NDManager;
 import dev.vscan.model.LlavaModel;
 import dev.vscan.model.llama.SequenceCache;
 import java.util.ArrayList;
-import java.util.Collections;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -53,10 +52,6 @@ public final class RunningBatch implements AutoCloseable {
 
     public boolean isEmpty() {
         return running.isEmpty();
-    }
-
-    public List<RunningSequence> running() {
-        return Collections.unmodifiableList(running);
     }
 
     /** The KV footprint of the running set in tokens: allocated cache slots over all layers / layers. */

@@ -39,15 +39,6 @@ public final class RunningSequence {
         return request;
     }
 
-    /** Tokens generated so far. */
-    public int generated() {
-        return generated;
-    }
-
-    public boolean isFinished() {
-        return finishReason != null;
-    }
-
     /** Token slots its cache holds over all layers, divided by the layer count: its KV footprint in tokens. */
     public long cachedTokens() {
         return cache.allocatedSlots() / cache.numLayers();

@@ -23,14 +23,6 @@ public final class KvCache implements AutoCloseable {
         return sequences;
     }
 
-    public int batchSize() {
-        return sequences.size();
-    }
-
-    public int numLayers() {
-        return sequences.get(0).numLayers();
-    }
-
     @Override
     public void close() {
         sequences.forEach(SequenceCache::close);

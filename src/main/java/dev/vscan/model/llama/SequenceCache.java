@@ -65,17 +65,6 @@ public final class SequenceCache implements AutoCloseable {
         return slots;
     }
 
-    /** Bytes the key and value buffers take. */
-    public long bytes() {
-        long total = 0;
-        for (int i = 0; i < lengths.length; i++) {
-            if (keys[i] != null) {
-                total += 2 * keys[i].size() * keys[i].getDataType().getNumOfBytes();
-            }
-        }
-        return total;
-    }
-
     /**
      * How far layer {@code layer}'s positions lag behind {@link #nextPosition()}: non-zero after a
      * pruning point that re-numbered positions.

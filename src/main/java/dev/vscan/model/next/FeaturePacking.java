@@ -1,6 +1,7 @@
 package dev.vscan.model.next;
 
 import dev.vscan.model.image.AnyResLayout;
+import java.util.Arrays;
 
 /**
  * Where each visual token of a LLaVA-NeXT image comes from, as {@code pack_image_features} lays them
@@ -52,25 +53,30 @@ public record FeaturePacking(int[] crops, int[] patches) {
     }
 
     /**
-     * The tokens that survive a per-crop stage 1: a crop's patch stays when {@code kept[crop]} lists it
-     * (ascending), newlines always stay. Tokens in rows or columns that unpad removed are gone already,
-     * whatever stage 1 chose for them.
+     * The tokens that survive a per-crop stage 1, as ascending indices into this packing: a crop's patch
+     * stays when {@code kept[crop]} lists it (ascending), newlines always stay. Tokens in rows or columns
+     * that unpad removed are gone already, whatever stage 1 chose for them.
      */
-    public FeaturePacking keeping(int[][] kept) {
-        int[] outCrops = new int[crops.length];
-        int[] outPatches = new int[crops.length];
+    public int[] survivors(int[][] kept) {
+        int[] out = new int[crops.length];
         int n = 0;
         for (int t = 0; t < crops.length; t++) {
-            if (crops[t] == NEWLINE || java.util.Arrays.binarySearch(kept[crops[t]], patches[t]) >= 0) {
-                outCrops[n] = crops[t];
-                outPatches[n++] = patches[t];
+            if (crops[t] == NEWLINE || Arrays.binarySearch(kept[crops[t]], patches[t]) >= 0) {
+                out[n++] = t;
             }
         }
-        return new FeaturePacking(java.util.Arrays.copyOf(outCrops, n), java.util.Arrays.copyOf(outPatches, n));
+        return Arrays.copyOf(out, n);
     }
 
-    public boolean isNewline(int token) {
-        return crops[token] == NEWLINE;
+    /** The packing of just these tokens (indices into this one), in the given order. */
+    public FeaturePacking select(int[] tokens) {
+        int[] outCrops = new int[tokens.length];
+        int[] outPatches = new int[tokens.length];
+        for (int i = 0; i < tokens.length; i++) {
+            outCrops[i] = crops[tokens[i]];
+            outPatches[i] = patches[tokens[i]];
+        }
+        return new FeaturePacking(outCrops, outPatches);
     }
 
     /** Newline tokens: one per kept row. */
