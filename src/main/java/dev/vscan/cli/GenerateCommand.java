@@ -4,12 +4,14 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vscan.model.EngineOptions;
 import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.generation.TokenListener;
+import dev.vscan.model.image.AnyResImage;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.InvalidImageException;
 import dev.vscan.model.image.ModelImage;
@@ -59,7 +61,8 @@ final class GenerateCommand {
                 pixels.add(preprocess(pipeline, imageFiles.get(i), images.get(i)));
             }
             ReductionPlan plan = pipeline.anyRes()
-                    ? ReductionPlan.ofAnyRes(reduction, pipeline.model().config(), pixels.size())
+                    ? ReductionPlan.ofAnyRes(reduction, ConfigLoader.loadNext(modelDir),
+                            AnyResImage.imageTokens(pixels, pipeline.model().config().vision().gridSize()))
                     : ReductionPlan.of(reduction, pipeline.model().config(), pixels.size());
             GenerationRequest request = pipeline.requestForPixels(prompt, pixels, sampling, plan.reducer(),
                     plan.pruner(), plan.positions());

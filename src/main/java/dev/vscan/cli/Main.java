@@ -15,7 +15,7 @@ public final class Main {
 
     private static final String USAGE = String.join("\n",
             "usage:",
-            "  tiny-checkpoint DIR [--preset tiny|small|shapes] [--seed N]",
+            "  tiny-checkpoint DIR [--family llava|llava_next] [--preset tiny|small|shapes] [--seed N]",
             "  train --out DIR [--steps N] [--batch N] [--seed N] [--lr X] [--warmup N] [--max-minutes M]",
             "        [--checkpoint-every N] [--caption-share X] [--caption-weight X] [--cls-digits]",
             "        [--no-patch-sides]",

@@ -6,21 +6,26 @@ import java.io.PrintStream;
 import java.nio.file.Path;
 import java.util.Set;
 
-/** {@code tiny-checkpoint DIR [--preset tiny|small] [--seed N]}. */
+/** {@code tiny-checkpoint DIR [--family llava|llava_next] [--preset tiny|small|shapes] [--seed N]}. */
 final class TinyCheckpointCommand {
 
     private TinyCheckpointCommand() {}
 
     static int run(String[] args, PrintStream out) {
-        Arguments a = new Arguments(args, 1, Set.of("preset", "seed"), Set.of());
+        Arguments a = new Arguments(args, 1, Set.of("family", "preset", "seed"), Set.of());
         if (a.positional().size() != 1) {
             throw new UsageException("tiny-checkpoint needs exactly one directory argument");
         }
         Path dir = Path.of(a.positional().get(0));
         TinyCheckpointPreset preset = TinyCheckpointPreset.parse(a.string("preset", "tiny"));
         long seed = a.longValue("seed", 0);
-        TinyCheckpointGenerator.generate(dir, preset, seed);
-        out.println("wrote " + preset.name().toLowerCase() + " checkpoint (seed " + seed + ") to " + dir);
+        String family = a.string("family", "llava");
+        switch (family) {
+            case "llava" -> TinyCheckpointGenerator.generate(dir, preset, seed);
+            case "llava_next" -> TinyCheckpointGenerator.generateNext(dir, preset, seed);
+            default -> throw new UsageException("unknown --family '" + family + "'; choose llava or llava_next");
+        }
+        out.println("wrote " + preset.name().toLowerCase() + " " + family + " checkpoint (seed " + seed + ") to " + dir);
         return Main.OK;
     }
 }

@@ -21,10 +21,11 @@ import java.util.Map;
 public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, int visualTokensAfterStage2,
         int textTokens, int[] visualTokensInPerImage, int[] visualTokensAfterStage1PerImage, long flopsFull,
         long flopsReduced, long visionFlops, double visionMs, double reductionMs, double prefillMs, double decodeMs,
-        List<int[]> keptPatchIndices, int[] cropsPerImage) {
+        List<int[]> keptPatchIndices, int[] cropsPerImage, int[] newlinesPerImage) {
 
     public EfficiencyReport {
         cropsPerImage = cropsPerImage.clone();
+        newlinesPerImage = newlinesPerImage.clone();
         visualTokensInPerImage = visualTokensInPerImage.clone();
         visualTokensAfterStage1PerImage = visualTokensAfterStage1PerImage.clone();
         keptPatchIndices = keptPatchIndices.stream().map(int[]::clone).toList();
@@ -58,7 +59,8 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
         return new EfficiencyReport(visualIn, output.visualTokensAfterStage1(), output.visualTokensAfterStage2(),
                 output.textTokens(), output.visualTokensIn(), output.visualTokensKept(), full, reduced, visionTotal,
                 output.timings().visionMillis(), output.timings().reductionMillis(), output.timings().prefillMillis(),
-                output.timings().decodeMillis(), output.keptPatchIndices(), output.cropsPerImage());
+                output.timings().decodeMillis(), output.keptPatchIndices(), output.cropsPerImage(),
+                output.newlinesPerImage());
     }
 
     /** Reduced over full LLM prefill FLOPs; 1 when there was no prefill. */
@@ -87,6 +89,7 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
         keptPatchIndices.forEach(k -> kept.add(list(k)));
         json.put("kept_patch_indices", kept);
         json.put("crops_per_image", list(cropsPerImage));
+        json.put("newlines_per_image", list(newlinesPerImage));
         return json;
     }
 

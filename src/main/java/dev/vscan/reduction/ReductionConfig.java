@@ -31,6 +31,12 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
     /** The paper's average budgets on {@link #REFERENCE_TOKENS} tokens. */
     public static final List<Integer> PAPER_BUDGETS = List.of(192, 128, 64);
 
+    /** Upper bound of visual tokens per image on llava-v1.6 at 336 px (base crop and four tiles). */
+    public static final int NEXT_REFERENCE_TOKENS = 2880;
+
+    /** The paper's LLaVA-NeXT budgets on {@link #NEXT_REFERENCE_TOKENS} tokens (22.2, 11.1 and 5.6 %). */
+    public static final List<Integer> NEXT_PAPER_BUDGETS = List.of(640, 320, 160);
+
     /** Layer after which FastV prunes. */
     public static final int FASTV_LAYER = 2;
 
@@ -62,9 +68,6 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
         if (r2 != null && r2 <= 0) {
             throw new IllegalArgumentException("r2 " + r2 + " must be a positive number of visual tokens");
         }
-        if (r1 != null && r2 != null && r2 > r1) {
-            throw new IllegalArgumentException("r2 " + r2 + " exceeds r1 " + r1 + ": stage 2 can only drop tokens that stage 1 kept");
-        }
         if (layer != null && layer < 1) {
             throw new IllegalArgumentException("layer " + layer + " must be at least 1: stage 2 runs after a decoder layer");
         }
@@ -95,6 +98,11 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
         return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, newPositions);
     }
 
+    /** A copy sized by a share of the visual tokens instead of an average budget. */
+    public ReductionConfig withFraction(double newFraction) {
+        return new ReductionConfig(method, null, r1, r2, layer, localLayer, deepLayer, windows, newFraction, positions);
+    }
+
     /** Plain LLaVA: every visual token through every layer. */
     public static ReductionConfig none() {
         return new ReductionConfig(ReductionMethod.NONE, null, null, null, null, null, null, null, null, null);
@@ -116,6 +124,15 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
             throw new IllegalArgumentException("paper budget " + paperBudget + " is not one of " + PAPER_BUDGETS);
         }
         return fraction(method, paperBudget / (double) REFERENCE_TOKENS);
+    }
+
+    /** One of the paper's LLaVA-NeXT budgets (640, 320, 160 of 2,880), as a share of a NeXT model's upper bound. */
+    public static ReductionConfig nextPaperPreset(ReductionMethod method, int paperBudget) {
+        if (!NEXT_PAPER_BUDGETS.contains(paperBudget)) {
+            throw new IllegalArgumentException("LLaVA-NeXT paper budget " + paperBudget + " is not one of "
+                    + NEXT_PAPER_BUDGETS);
+        }
+        return fraction(method, paperBudget / (double) NEXT_REFERENCE_TOKENS);
     }
 
     /** Explicit counts; a null r1 means no stage 1, a null r2 no stage 2, a null layer the method's default. */

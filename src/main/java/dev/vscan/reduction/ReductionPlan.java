@@ -1,6 +1,7 @@
 package dev.vscan.reduction;
 
 import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.config.LlavaNextConfig;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.extension.VisualTokenReducer;
@@ -36,8 +37,7 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
         boolean renumber = positions == VisualPositions.REFERENCE;
         return switch (config.method()) {
             case VSCAN, VSCAN_GLOBAL, VSCAN_LOCAL, VSCAN_NOMERGE -> new ReductionPlan(config.method(), budget,
-                    new VScanReducer(budget.r1(), scanSettings(config, model), config.method() != ReductionMethod.VSCAN_NOMERGE,
-                            scanMode(config.method())),
+                    vscanReducer(config, model, budget.r1()),
                     budget.r2() < budget.r1() ? new MiddleLayerPruner(budget.layer(), promptKeep, renumber)
                             : SequencePruner.NONE,
                     positions);
@@ -45,8 +45,7 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
             case FASTV -> new ReductionPlan(config.method(), budget, VisualTokenReducer.NONE,
                     new FastVPruner(budget.layer(), promptKeep), positions);
             case PDROP -> new ReductionPlan(config.method(), budget, VisualTokenReducer.NONE,
-                    new PyramidDropPruner(new int[] {llmLayers / 4, llmLayers / 2, 3 * llmLayers / 4},
-                            budget.pyramidRatio(), renumber),
+                    new PyramidDropPruner(pyramidLayers(llmLayers), budget.pyramidRatio(), renumber),
                     positions);
             case VISIONZIP -> new ReductionPlan(config.method(), budget, VisionZipReducer.forBudget(budget.r1()),
                     SequencePruner.NONE, positions);
@@ -55,19 +54,77 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
     }
 
     /**
-     * A plan for LLaVA-NeXT, from explicit settings: {@code r1} tokens per crop (the base crop and every
-     * tile, each scanned and merged on its own), {@code r2} visual tokens of each image that stay after
-     * decoder layer {@code layer} (stage 2 ranks all of an image's tokens, newlines included). Budgets
-     * (averages over the layers) are not mapped to NeXT's image-dependent token counts yet and are refused.
+     * A plan for LLaVA-NeXT, whose images differ in size: {@code imageTokens[i]} is image i's packed
+     * token count (base crop, unpadded grid and newlines) before any reduction.
+     *
+     * <p>Explicit settings: {@code r1} tokens per crop (the base crop and every tile, each scanned and
+     * merged on its own), {@code r2} visual tokens of each image that stay after decoder layer
+     * {@code layer}. A budget or fraction (or neither: the default 1/9) is read against the model's
+     * upper bound of visual tokens per image, as the paper quotes NeXT (640 / 320 / 160 of 2,880 for
+     * five 576-token crops), and applied per crop: stage 1 keeps what LLaVA-1.5's rule keeps of a crop
+     * that size, and every stage-2 prune keeps the same share of each image's tokens that the rule keeps
+     * of a crop, so images with fewer tiles keep proportionally fewer.
+     *
+     * @param imageTokens per image of the prompt, its packed token count without reduction
      */
-    public static ReductionPlan ofAnyRes(ReductionConfig config, LlavaConfig model, int images) {
+    public static ReductionPlan ofAnyRes(ReductionConfig config, LlavaNextConfig model, int[] imageTokens) {
         if (config.method() == ReductionMethod.NONE) {
             return none();
         }
-        if (config.budget() != null || config.fraction() != null) {
-            throw new IllegalArgumentException("on LLaVA-NeXT give r1 (tokens per crop), r2 (visual tokens of each"
-                    + " image after stage 2) and layer; budgets are not mapped to NeXT yet");
+        LlavaConfig base = model.base();
+        int perCrop = base.vision().numPatches();
+        int llmLayers = base.text().numHiddenLayers();
+        boolean explicit = config.r1() != null || config.r2() != null || config.layer() != null;
+        if (explicit) {
+            return explicitAnyRes(config, base, imageTokens);
         }
+        ReductionConfig perCropConfig = config.budget() == null ? config
+                : config.withFraction(fractionOfUpperBound(config.budget(), upperBoundTokens(model)));
+        Budget crop = perCropConfig.resolve(perCrop, llmLayers, base.visionLayersToRun());
+        double stage2Share = crop.r2() / (double) perCrop;
+        int keep = 0;
+        for (int tokens : imageTokens) {
+            keep += Math.max(1, (int) Math.round(stage2Share * tokens));
+        }
+        VisualPositions positions = config.positionsOrDefault();
+        boolean renumber = positions == VisualPositions.REFERENCE;
+        return switch (config.method()) {
+            case VSCAN, VSCAN_GLOBAL, VSCAN_LOCAL, VSCAN_NOMERGE -> new ReductionPlan(config.method(), crop,
+                    vscanReducer(config, base, crop.r1()),
+                    crop.prunesInLlm() ? new MiddleLayerPruner(crop.layer(), keep, renumber) : SequencePruner.NONE,
+                    positions);
+            case FASTV -> new ReductionPlan(config.method(), crop, VisualTokenReducer.NONE,
+                    new FastVPruner(crop.layer(), keep), positions);
+            case PDROP -> new ReductionPlan(config.method(), crop, VisualTokenReducer.NONE,
+                    new PyramidDropPruner(pyramidLayers(llmLayers), crop.pyramidRatio(), renumber), positions);
+            case VISIONZIP -> new ReductionPlan(config.method(), crop, VisionZipReducer.forBudget(crop.r1()),
+                    SequencePruner.NONE, positions);
+            case NONE -> none();
+        };
+    }
+
+    /**
+     * The most visual tokens one image can take before packing removes padding: the base crop and the
+     * tiles of the largest pinpoint, {@code (1 + 4) x 576 = 2,880} for llava-v1.6 at 336 px.
+     */
+    public static int upperBoundTokens(LlavaNextConfig model) {
+        int tile = model.base().vision().imageSize();
+        int tiles = 0;
+        for (int[] p : model.pinpoints()) {
+            tiles = Math.max(tiles, (p[0] / tile) * (p[1] / tile));
+        }
+        return (1 + tiles) * model.base().vision().numPatches();
+    }
+
+    private static double fractionOfUpperBound(int budget, int upperBound) {
+        if (budget > upperBound) {
+            throw new IllegalArgumentException("budget " + budget + " exceeds the " + upperBound
+                    + " visual tokens an image can have on this model (base crop and the largest tile grid)");
+        }
+        return budget / (double) upperBound;
+    }
+
+    private static ReductionPlan explicitAnyRes(ReductionConfig config, LlavaConfig model, int[] imageTokens) {
         int perCrop = model.vision().numPatches();
         int llmLayers = model.text().numHiddenLayers();
         int layer = config.layer() == null ? llmLayers / 2 : config.layer();
@@ -75,28 +132,36 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
             throw new IllegalArgumentException("layer " + layer + " must be in 1.." + (llmLayers - 1));
         }
         int r1 = config.r1() == null ? perCrop : config.r1();
-        if (r1 < 1) {
-            throw new IllegalArgumentException("r1 " + r1 + " must be at least 1 token per crop");
+        if (r1 > perCrop) {
+            throw new IllegalArgumentException("r1 " + r1 + " exceeds the " + perCrop + " tokens of a crop");
         }
         VisualPositions positions = config.positionsOrDefault();
         boolean renumber = positions == VisualPositions.REFERENCE;
         SequencePruner stage2 = config.r2() == null ? SequencePruner.NONE
                 : switch (config.method()) {
                     case FASTV -> new FastVPruner(config.layer() == null ? ReductionConfig.FASTV_LAYER : layer,
-                            keep(config.r2(), images));
-                    default -> new MiddleLayerPruner(layer, keep(config.r2(), images), renumber);
+                            keep(config.r2(), imageTokens.length));
+                    default -> new MiddleLayerPruner(layer, keep(config.r2(), imageTokens.length), renumber);
                 };
         return switch (config.method()) {
             case VSCAN, VSCAN_GLOBAL, VSCAN_LOCAL, VSCAN_NOMERGE -> new ReductionPlan(config.method(), null,
-                    new VScanReducer(r1, scanSettings(config, model), config.method() != ReductionMethod.VSCAN_NOMERGE,
-                            scanMode(config.method())), stage2, positions);
+                    vscanReducer(config, model, r1), stage2, positions);
             case FASTV -> new ReductionPlan(config.method(), null, VisualTokenReducer.NONE, stage2, positions);
             case VISIONZIP -> new ReductionPlan(config.method(), null, VisionZipReducer.forBudget(r1),
                     SequencePruner.NONE, positions);
-            case PDROP -> throw new IllegalArgumentException("pdrop on LLaVA-NeXT needs its ratios from a budget,"
-                    + " which is not mapped to NeXT yet");
+            case PDROP -> throw new IllegalArgumentException("pdrop on LLaVA-NeXT takes a budget or fraction (its"
+                    + " ratio applies to each image's own token count); leave r1/r2/layer out");
             case NONE -> none();
         };
+    }
+
+    private static VisualTokenReducer vscanReducer(ReductionConfig config, LlavaConfig model, int r1) {
+        return new VScanReducer(r1, scanSettings(config, model), config.method() != ReductionMethod.VSCAN_NOMERGE,
+                scanMode(config.method()));
+    }
+
+    private static int[] pyramidLayers(int llmLayers) {
+        return new int[] {llmLayers / 4, llmLayers / 2, 3 * llmLayers / 4};
     }
 
     private static int keep(int r2, int images) {

@@ -45,7 +45,7 @@ final class EchoEngine implements ServingEngine {
             }
             a.listener().onFinished(new GenerationOutput(new long[0], FinishReason.LENGTH, text, perImage,
                     perImage.clone(), tokensPerLayer, visualPerLayer, kept, new PhaseTimings(0, 0, 0, 0),
-                    admissions.size(), 0, ones(images)));
+                    admissions.size(), 0, ones(images), new int[images]));
             cancels.add(() -> { });
         }
         return cancels;

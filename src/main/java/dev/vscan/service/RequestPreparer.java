@@ -45,18 +45,18 @@ public final class RequestPreparer implements AutoCloseable {
     private final LlavaConfig model;
     private final LlavaTokenizer tokenizer;
     private final ImagePreparer preprocessor;
-    private final boolean anyRes;
+    private final LlavaNextConfig next;
     private final PromptTemplate template;
     private final int defaultMaxNewTokens;
     private final int maxNewTokensLimit;
 
     public RequestPreparer(Path modelDir, ImageLimits limits, int defaultMaxNewTokens, int maxNewTokensLimit) {
-        this.anyRes = LLAVA_NEXT.equals(ConfigLoader.modelType(modelDir));
-        if (anyRes) {
-            LlavaNextConfig next = ConfigLoader.loadNext(modelDir);
+        if (LLAVA_NEXT.equals(ConfigLoader.modelType(modelDir))) {
+            this.next = ConfigLoader.loadNext(modelDir);
             this.model = next.base();
             this.preprocessor = new AnyResPreprocessor(LlavaPipeline.imageSpec(modelDir), next.pinpoints(), limits);
         } else {
+            this.next = null;
             this.model = ConfigLoader.loadModel(modelDir);
             this.preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(modelDir), limits);
         }
@@ -74,7 +74,7 @@ public final class RequestPreparer implements AutoCloseable {
         InferenceRequest.RequestOptions options = request.options() == null
                 ? InferenceRequest.RequestOptions.defaults() : request.options();
         SamplingParams sampling = sampling(options);
-        ReductionPlan plan = plan(options, images.size());
+        ReductionPlan plan = plan(options, pixels);
         String prompt = template.forPrompt(RequestParser.placeholderPrompt(request.prompt(), images.size()));
         long[] ids = tokenizer.encode(prompt);
         GenerationRequest generation = new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner(),
@@ -96,8 +96,7 @@ public final class RequestPreparer implements AutoCloseable {
         int total = 0;
         for (ModelImage image : images) {
             if (image instanceof AnyResImage tiles) {
-                int side = model.vision().gridSize();
-                total += tiles.layout().imageTokens(side, side * side);
+                total += tiles.imageTokens(model.vision().gridSize());
             } else {
                 total += plan.budget() == null ? model.vision().numPatches() : plan.budget().r1();
             }
@@ -130,7 +129,7 @@ public final class RequestPreparer implements AutoCloseable {
         }
     }
 
-    private ReductionPlan plan(InferenceRequest.RequestOptions o, int images) {
+    private ReductionPlan plan(InferenceRequest.RequestOptions o, List<ModelImage> images) {
         try {
             ReductionMethod method = ReductionMethod.parse(o.reduction() == null ? "none" : o.reduction());
             boolean tuned = o.budget() != null || o.r1() != null || o.r2() != null || o.layer() != null
@@ -138,7 +137,9 @@ public final class RequestPreparer implements AutoCloseable {
             ReductionConfig config = method == ReductionMethod.NONE && !tuned ? ReductionConfig.none()
                     : new ReductionConfig(method, o.budget(), o.r1(), o.r2(), o.layer(), null, null, null, null,
                             o.positions() == null ? null : VisualPositions.parse(o.positions()));
-            return anyRes ? ReductionPlan.ofAnyRes(config, model, images) : ReductionPlan.of(config, model, images);
+            return next != null
+                    ? ReductionPlan.ofAnyRes(config, next, AnyResImage.imageTokens(images, model.vision().gridSize()))
+                    : ReductionPlan.of(config, model, images.size());
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(Code.INVALID_OPTIONS, e.getMessage(), e);
         }

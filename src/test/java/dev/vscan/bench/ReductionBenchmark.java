@@ -5,13 +5,16 @@ import dev.vscan.model.LlavaPipeline;
 import dev.vscan.model.TestModels;
 import dev.vscan.model.checkpoint.TinyCheckpointGenerator;
 import dev.vscan.model.checkpoint.TinyCheckpointPreset;
+import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.config.LlavaNextConfig;
 import dev.vscan.model.extension.PruneContext;
 import dev.vscan.model.extension.PruneDecision;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
+import dev.vscan.model.image.AnyResImage;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.reduction.EfficiencyReport;
 import dev.vscan.reduction.ReductionConfig;
@@ -24,6 +27,7 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.Locale;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.Function;
 
 /**
  * Prefill cost of every reduction method side by side, in one run: VScan at the paper's three average
@@ -31,7 +35,11 @@ import java.util.concurrent.atomic.AtomicLong;
  * measured LLM-prefill speedup next to the analytic FLOPs ratio, and what stage 1 (scans and merging,
  * net of the projection every method pays) and stage-2 scoring cost. Not a test: run bench/reduction.sh.
  *
- * <p>Arguments: {@code [--preset small] [--batches 1,4] [--iterations 5]}
+ * <p>With {@code --family llava_next} the same on the LLaVA-NeXT form of the preset, at the paper's NeXT
+ * budgets (640 / 320 / 160 of 2,880), with one square image per request that AnyRes cuts into a 2x2 tile
+ * grid: its base crop, four tiles and a newline per grid row, all the visual tokens the model can take.
+ *
+ * <p>Arguments: {@code [--family llava|llava_next] [--preset small] [--batches 1,4] [--iterations 5]}
  */
 public final class ReductionBenchmark {
 
@@ -43,24 +51,32 @@ public final class ReductionBenchmark {
     public static void main(String[] args) throws Exception {
         System.setProperty("ai.djl.offline", "true");
         String preset = BenchOptions.option(args, "--preset", "small");
+        boolean next = BenchOptions.option(args, "--family", "llava").equals("llava_next");
         int[] batches = Arrays.stream(BenchOptions.option(args, "--batches", "1,4").split(",")).mapToInt(Integer::parseInt).toArray();
         int iterations = Integer.parseInt(BenchOptions.option(args, "--iterations", "5"));
-        Path dir = Path.of("target", "bench", preset + "-seed0");
+        Path dir = Path.of("target", "bench", (next ? "next-" : "") + preset + "-seed0");
         if (!Files.exists(dir.resolve("model.safetensors"))) {
-            TinyCheckpointGenerator.generate(dir, TinyCheckpointPreset.parse(preset), 0);
+            if (next) {
+                TinyCheckpointGenerator.generateNext(dir, TinyCheckpointPreset.parse(preset), 0);
+            } else {
+                TinyCheckpointGenerator.generate(dir, TinyCheckpointPreset.parse(preset), 0);
+            }
         }
         try (LlavaPipeline pipeline = LlavaPipeline.load(dir, EngineOptions.cpu(), ImageLimits.defaults())) {
             LlavaConfig config = pipeline.model().config();
-            int tokens = config.vision().numPatches();
-            System.out.printf(Locale.ROOT, "preset %s: %d visual tokens per image, %d decoder layers, %d iterations%n",
-                    preset, tokens, config.text().numHiddenLayers(), iterations);
+            Workload workload = next ? Workload.next(pipeline, dir) : Workload.llava(pipeline);
+            System.out.printf(Locale.ROOT, "preset %s (%s): %d visual tokens per image, %d decoder layers, %d iterations%n",
+                    preset, next ? "llava_next" : "llava", workload.imageTokens(), config.text().numHiddenLayers(),
+                    iterations);
             for (int batch : batches) {
                 List<Row> rows = new ArrayList<>();
-                rows.add(measure(pipeline, ReductionConfig.none(), 0, batch, iterations));
-                for (int budget : ReductionConfig.PAPER_BUDGETS) {
+                rows.add(measure(pipeline, workload, ReductionConfig.none(), 0, batch, iterations));
+                for (int budget : next ? ReductionConfig.NEXT_PAPER_BUDGETS : ReductionConfig.PAPER_BUDGETS) {
                     for (ReductionMethod m : List.of(ReductionMethod.VSCAN, ReductionMethod.FASTV, ReductionMethod.PDROP)) {
                         try {
-                            rows.add(measure(pipeline, ReductionConfig.paperPreset(m, budget), budget, batch, iterations));
+                            ReductionConfig reduction = next ? ReductionConfig.nextPaperPreset(m, budget)
+                                    : ReductionConfig.paperPreset(m, budget);
+                            rows.add(measure(pipeline, workload, reduction, budget, batch, iterations));
                         } catch (IllegalArgumentException e) {
                             System.out.printf(Locale.ROOT, "skipped %s at %d: %s%n", m.wireName(), budget, e.getMessage());
                         }
@@ -71,10 +87,29 @@ public final class ReductionBenchmark {
         }
     }
 
-    private static Row measure(LlavaPipeline pipeline, ReductionConfig reduction, int budget, int batch,
-            int iterations) {
-        int size = pipeline.model().config().vision().imageSize();
-        ReductionPlan plan = ReductionPlan.of(reduction, pipeline.model().config(), 1);
+    /** The images a request carries and how a plan is made for them. */
+    private record Workload(int imageSide, int imageTokens, Function<ReductionConfig, ReductionPlan> planner) {
+
+        static Workload llava(LlavaPipeline pipeline) {
+            LlavaConfig config = pipeline.model().config();
+            return new Workload(config.vision().imageSize(), config.vision().numPatches(),
+                    r -> ReductionPlan.of(r, config, 1));
+        }
+
+        /** A square image twice the tile size: AnyRes picks the 2x2 grid and nothing is unpadded. */
+        static Workload next(LlavaPipeline pipeline, Path dir) {
+            LlavaNextConfig config = ConfigLoader.loadNext(dir);
+            int side = 2 * config.base().vision().imageSize();
+            int[] tokens = AnyResImage.imageTokens(List.of(pipeline.images().prepare(TestModels.png(100, side, side))),
+                    config.base().vision().gridSize());
+            return new Workload(side, tokens[0], r -> ReductionPlan.ofAnyRes(r, config, tokens));
+        }
+    }
+
+    private static Row measure(LlavaPipeline pipeline, Workload workload, ReductionConfig reduction, int budget,
+            int batch, int iterations) {
+        int size = workload.imageSide();
+        ReductionPlan plan = workload.planner().apply(reduction);
         AtomicLong scoringNanos = new AtomicLong();
         SequencePruner timed = new SequencePruner() {
             @Override

@@ -113,6 +113,30 @@ class MainTest {
     }
 
     @Test
+    void aNextTinyCheckpointAnswersWithAndWithoutAPaperBudget() throws IOException {
+        Path next = tmp.resolve("next");
+        Result made = run("tiny-checkpoint", next.toString(), "--family", "llava_next", "--preset", "tiny");
+        assertEquals(0, made.status(), made.err());
+        JsonNode config = JSON.readTree(next.resolve("config.json").toFile());
+        assertEquals("llava_next", config.get("model_type").asText());
+        assertEquals(5, config.get("image_grid_pinpoints").size());
+        Path image = image("wide.png", 2);
+        Result plain = run("generate", "--model", next.toString(), "--image", image.toString(), "--prompt", "what ?",
+                "--max-new-tokens", "3", "--json");
+        assertEquals(0, plain.status(), plain.err());
+        JsonNode efficiency = plain.json().get("efficiency");
+        assertTrue(efficiency.get("crops_per_image").get(0).asInt() > 1, efficiency.toString());
+        assertTrue(efficiency.get("newlines_per_image").get(0).asInt() > 0, efficiency.toString());
+        Result reduced = run("generate", "--model", next.toString(), "--image", image.toString(), "--prompt", "what ?",
+                "--max-new-tokens", "3", "--reduction", "vscan", "--budget", "160", "--json");
+        assertEquals(0, reduced.status(), reduced.err());
+        assertTrue(reduced.json().get("efficiency").get("visual_tokens_after_stage2").asInt()
+                < efficiency.get("visual_tokens_after_stage2").asInt() / 2, reduced.json().toString());
+        String line = badInput(run("tiny-checkpoint", tmp.resolve("x").toString(), "--family", "qwen"));
+        assertTrue(line.contains("unknown --family 'qwen'"), line);
+    }
+
+    @Test
     void generateJsonReportsTokenCountsAndTheSameAnswerAsPlainText() throws IOException {
         Path model = TestModels.tinyCheckpoint();
         Path image = image("one.png", 1);
@@ -407,8 +431,14 @@ class MainTest {
         assertEquals(0, reduced.status(), reduced.err());
         assertEquals(vscan.get("answer").asText(), reduced.json().get("answer").asText());
         assertEquals(vscan.get("visual_tokens_after_stage1").asInt(), reduced.json().get("visual_tokens").asInt());
+        Result budgeted = run("generate", "--model", model.toString(), "--image", image, "--prompt", question,
+                "--max-new-tokens", "8", "--reduction", "pdrop", "--budget", "160", "--json");
+        assertEquals(0, budgeted.status(), budgeted.err());
+        assertTrue(budgeted.json().get("efficiency").get("visual_tokens_after_stage2").asInt()
+                < expected.get("num_image_tokens").asInt(),
+                budgeted.json().toString());
         String line = badInput(run("generate", "--model", model.toString(), "--image", image, "--prompt", question,
-                "--reduction", "vscan", "--budget", "64"));
-        assertTrue(line.contains("budgets are not mapped to NeXT yet"), line);
+                "--reduction", "pdrop", "--r2", "20"));
+        assertTrue(line.contains("takes a budget or fraction"), line);
     }
 }

@@ -126,9 +126,9 @@ class RequestParserTest {
     }
 
     @Test
-    void secondStageCannotKeepMoreThanTheFirst() {
-        InvalidRequestException e = refused(Code.INVALID_OPTIONS, "{\"prompt\":\"q\",\"options\":{\"r1\":32,\"r2\":64}}");
-        assertTrue(e.getMessage().contains("r2 64 exceeds r1 32"), e.getMessage());
+    void stageCountsAreComparedOnlyAgainstAModel() {
+        // on LLaVA-NeXT r1 counts per crop and r2 per image, so r2 > r1 is fine until a model says otherwise
+        assertDoesNotThrow(() -> parse("{\"prompt\":\"q\",\"options\":{\"r1\":32,\"r2\":64}}"));
         assertDoesNotThrow(() -> parse("{\"prompt\":\"q\",\"options\":{\"r1\":64,\"r2\":64,\"layer\":16}}"));
     }
 

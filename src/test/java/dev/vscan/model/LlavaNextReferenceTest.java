@@ -167,6 +167,9 @@ class LlavaNextReferenceTest {
         EfficiencyReport report = EfficiencyReport.of(both.get(1), config.text(), config.vision(),
                 model.llava().vision().layersRun());
         assertArrayEquals(new int[] {expected.get("num_crops").asInt()}, report.cropsPerImage());
+        assertArrayEquals(new int[] {vscan.get("stage1_composition").get("newlines").asInt()},
+                report.newlinesPerImage());
+        assertArrayEquals(new int[] {10}, both.get(0).newlinesPerImage(), "one per row of the unpadded grid");
         long perCrop = PrefillFlops.vision(config.vision().numPatches() + 1, model.llava().vision().layersRun(),
                 config.vision().hiddenSize(), config.vision().intermediateSize());
         assertEquals(5 * perCrop, report.visionFlops());

@@ -33,7 +33,8 @@ class EfficiencyReportTest {
         }
         GenerationOutput output = new GenerationOutput(new long[] {5, 6, 2}, FinishReason.EOS, 64,
                 new int[] {576, 576}, new int[] {96, 96}, tokens, visual, List.of(new int[] {3, 9}, new int[] {1}),
-                new PhaseTimings(12_000_000L, 1_500_000L, 30_000_000L, 250_000_000L), 1, 1, new int[] {1, 1});
+                new PhaseTimings(12_000_000L, 1_500_000L, 30_000_000L, 250_000_000L), 1, 1, new int[] {1, 1},
+                new int[] {0, 0});
 
         EfficiencyReport report = EfficiencyReport.of(output, LLAMA_7B, CLIP_L_336, 23);
 
@@ -55,7 +56,7 @@ class EfficiencyReportTest {
         assertEquals(List.of("visual_tokens_in", "visual_tokens_after_stage1", "visual_tokens_after_stage2",
                 "text_tokens", "visual_tokens_in_per_image", "visual_tokens_after_stage1_per_image", "flops_full",
                 "flops_reduced", "flops_ratio", "vision_flops", "vision_ms", "reduction_ms", "prefill_ms", "decode_ms",
-                "kept_patch_indices", "crops_per_image"), new ArrayList<>(json.keySet()));
+                "kept_patch_indices", "crops_per_image", "newlines_per_image"), new ArrayList<>(json.keySet()));
         assertEquals(12.0, (Double) json.get("vision_ms"), 1e-9);
         assertEquals(1.5, (Double) json.get("reduction_ms"), 1e-9);
         assertEquals(250.0, (Double) json.get("decode_ms"), 1e-9);
@@ -68,7 +69,8 @@ class EfficiencyReportTest {
         int[] layers = new int[8];
         Arrays.fill(layers, 100);
         GenerationOutput output = new GenerationOutput(new long[0], FinishReason.EOS, 40, new int[] {60},
-                new int[] {60}, layers, layers, List.of(new int[0]), new PhaseTimings(0, 0, 0, 0), 1, 0, new int[] {1});
+                new int[] {60}, layers, layers, List.of(new int[0]), new PhaseTimings(0, 0, 0, 0), 1, 0, new int[] {1},
+                new int[] {0});
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EfficiencyReport.of(output, LLAMA_7B, CLIP_L_336, 23));
         assertEquals("the output counts tokens for 8 decoder layers but the language model has 32", e.getMessage());

@@ -87,7 +87,8 @@ class ReductionConfigTest {
     @Test
     void constructorMessagesNameTheValueAndTheReason() {
         assertMessage("exclude each other", () -> new ReductionConfig(ReductionMethod.VSCAN, 64, 96, null, null, null, null, null, null, null));
-        assertMessage("r2 100 exceeds r1 50", () -> ReductionConfig.explicit(ReductionMethod.VSCAN, 50, 100, 16));
+        assertMessage("r2 100 exceeds r1 50",
+                () -> ReductionConfig.explicit(ReductionMethod.VSCAN, 50, 100, 16).resolve(576, 32, 23));
         assertMessage("layer 0 must be at least 1", () -> ReductionConfig.explicit(ReductionMethod.VSCAN, 96, 32, 0));
         assertMessage("budget 0 must be a positive", () -> ReductionConfig.ofBudget(ReductionMethod.VSCAN, 0));
         assertMessage("fraction 1.5 must be in (0, 1]", () -> ReductionConfig.fraction(ReductionMethod.VSCAN, 1.5));

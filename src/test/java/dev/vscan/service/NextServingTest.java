@@ -62,15 +62,38 @@ class NextServingTest {
     }
 
     @Test
-    void aBudgetIsRefusedOnNextWithTheReason() throws IOException, URISyntaxException {
+    void aBudgetIsReadAgainstTheUpperBoundAndTheEngineKeepsWhatItPlans() throws IOException, URISyntaxException {
+        Path dir = fixture();
+        byte[] image = Files.readAllBytes(dir.resolve("image.png"));
+        try (RequestPreparer preparer = new RequestPreparer(dir, ImageLimits.defaults(), 8, 64);
+                LlavaPipeline pipeline = LlavaPipeline.load(dir, EngineOptions.cpu(), ImageLimits.defaults())) {
+            // 64 of the 320 tokens an image can have here: a fifth, so r1 = 20 per crop and r2 = 6 of every 64
+            InferenceRequest request = new InferenceRequest("n2", List.of(), "what colour is the big circle ?",
+                    options("vscan", null, null, null, 64));
+            RequestPreparer.Prepared prepared = preparer.prepare(request, List.of(image));
+            GenerationOutput[] out = new GenerationOutput[1];
+            try (RunningBatch batch = pipeline.newRunningBatch()) {
+                batch.admit(List.of(new RunningBatch.Admission(prepared.request(), o -> out[0] = o)));
+                while (!batch.isEmpty()) {
+                    batch.step();
+                }
+            }
+            assertEquals(234, out[0].visualTokensInTotal());
+            assertTrue(out[0].visualTokensAfterStage1() < 5 * 20 + 10 + 1, "at most 20 per crop and the newlines");
+            assertEquals(Math.round(6 / 64.0 * 234), out[0].visualTokensAfterStage2());
+        }
+    }
+
+    @Test
+    void aBudgetAboveTheUpperBoundIsRefusedWithTheReason() throws IOException, URISyntaxException {
         Path dir = fixture();
         byte[] image = Files.readAllBytes(dir.resolve("image.png"));
         try (RequestPreparer preparer = new RequestPreparer(dir, ImageLimits.defaults(), 8, 64)) {
-            InferenceRequest request = new InferenceRequest("n2", List.of(), "what colour ?",
-                    options("vscan", null, null, null, 64));
+            InferenceRequest request = new InferenceRequest("n3", List.of(), "what colour ?",
+                    options("vscan", null, null, null, 400));
             InvalidRequestException e = assertThrows(InvalidRequestException.class,
                     () -> preparer.prepare(request, List.of(image)));
-            assertTrue(e.getMessage().contains("budgets are not mapped to NeXT yet"), e.getMessage());
+            assertTrue(e.getMessage().contains("budget 400 exceeds the 320 visual tokens"), e.getMessage());
         }
     }
 }

@@ -2,6 +2,7 @@ package dev.vscan.model.checkpoint;
 
 import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.config.LlavaNextConfig;
 import dev.vscan.model.config.PreprocessorConfig;
 import dev.vscan.model.config.TextConfig;
 import dev.vscan.model.config.VisionConfig;
@@ -14,6 +15,7 @@ import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.List;
 import java.util.SplittableRandom;
 
 /**
@@ -21,6 +23,9 @@ import java.util.SplittableRandom;
  * tokenizer.json, tokenizer_config.json, preprocessor_config.json, generation_config.json) with
  * random weights. Every tensor draws from its own generator seeded by the seed and the tensor name,
  * so the same seed gives the same bytes whatever order tensors are written in.
+ *
+ * <p>{@link #generateNext} writes the LLaVA-NeXT form of a preset: the same tower, projector and decoder,
+ * an {@code image_newline}, and llava-v1.6's five grid pinpoints at the preset's tile size.
  */
 public final class TinyCheckpointGenerator {
 
@@ -28,17 +33,33 @@ public final class TinyCheckpointGenerator {
     private static final String PROJECTOR = "model.multi_modal_projector.";
     private static final String TEXT = "model.language_model.";
 
+    private static final String NEWLINE = "model.image_newline";
+
     private final TinyCheckpointPreset preset;
     private final long seed;
+    private final boolean next;
     private final SafetensorsWriter writer = new SafetensorsWriter();
 
-    private TinyCheckpointGenerator(TinyCheckpointPreset preset, long seed) {
+    private TinyCheckpointGenerator(TinyCheckpointPreset preset, long seed, boolean next) {
         this.preset = preset;
         this.seed = seed;
+        this.next = next;
     }
 
     public static void generate(Path dir, TinyCheckpointPreset preset, long seed) {
-        new TinyCheckpointGenerator(preset, seed).write(dir);
+        new TinyCheckpointGenerator(preset, seed, false).write(dir);
+    }
+
+    /** A LLaVA-NeXT checkpoint ({@code model_type} llava_next) of the preset's shapes. */
+    public static void generateNext(Path dir, TinyCheckpointPreset preset, long seed) {
+        new TinyCheckpointGenerator(preset, seed, true).write(dir);
+    }
+
+    /** llava-v1.6's grid resolutions, (height, width) in tiles: 1x2, 2x1, 2x2, 1x3, 3x1. */
+    public static List<int[]> nextPinpoints(int tileSize) {
+        int t = tileSize;
+        return List.of(new int[] {t, 2 * t}, new int[] {2 * t, t}, new int[] {2 * t, 2 * t}, new int[] {t, 3 * t},
+                new int[] {3 * t, t});
     }
 
     private void write(Path dir) {
@@ -46,13 +67,22 @@ public final class TinyCheckpointGenerator {
         addVision(config.vision());
         addProjector(config.vision().hiddenSize(), config.text().hiddenSize());
         addText(config.text());
+        if (next) {
+            normal(NEWLINE, 1 / Math.sqrt(config.text().hiddenSize()), config.text().hiddenSize());
+        }
         writer.metadata("generator", "vscan-serve tiny-checkpoint " + preset.name().toLowerCase() + " seed " + seed);
         try {
             Files.createDirectories(dir);
             writer.write(dir.resolve("model.safetensors"));
-            writeString(dir.resolve("config.json"), ConfigLoader.toJson(config));
-            writeString(dir.resolve("preprocessor_config.json"),
-                    ConfigLoader.toJson(PreprocessorConfig.clipDefaults(config.vision().imageSize())));
+            PreprocessorConfig perCrop = PreprocessorConfig.clipDefaults(config.vision().imageSize());
+            if (next) {
+                List<int[]> pinpoints = nextPinpoints(config.vision().imageSize());
+                writeString(dir.resolve("config.json"), ConfigLoader.toJson(new LlavaNextConfig(config, pinpoints)));
+                writeString(dir.resolve("preprocessor_config.json"), ConfigLoader.toJson(perCrop, pinpoints));
+            } else {
+                writeString(dir.resolve("config.json"), ConfigLoader.toJson(config));
+                writeString(dir.resolve("preprocessor_config.json"), ConfigLoader.toJson(perCrop));
+            }
             writeString(dir.resolve("generation_config.json"), "{\n  \"bos_token_id\": " + config.text().bosTokenId()
                     + ",\n  \"eos_token_id\": " + config.text().eosTokenIds().get(0)
                     + ",\n  \"pad_token_id\": " + config.padTokenId() + "\n}\n");

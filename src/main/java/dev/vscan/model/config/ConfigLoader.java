@@ -137,6 +137,18 @@ public final class ConfigLoader {
 
     /** A complete llava-hf style config.json for {@code config}; {@link #loadModel} reads it back equal. */
     public static String toJson(LlavaConfig config) {
+        return write(llavaRoot(config, "LlavaForConditionalGeneration", "llava"));
+    }
+
+    /** A llava-hf style LLaVA-NeXT config.json; {@link #loadNext} reads it back equal. */
+    public static String toJson(LlavaNextConfig config) {
+        Map<String, Object> root = llavaRoot(config.base(), "LlavaNextForConditionalGeneration", LLAVA_NEXT);
+        root.put("image_grid_pinpoints", config.pinpoints());
+        root.put("use_image_newline_parameter", true);
+        return write(root);
+    }
+
+    private static Map<String, Object> llavaRoot(LlavaConfig config, String architecture, String modelType) {
         VisionConfig v = config.vision();
         TextConfig t = config.text();
         Map<String, Object> vision = new LinkedHashMap<>();
@@ -173,8 +185,8 @@ public final class ConfigLoader {
         }
 
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("architectures", List.of("LlavaForConditionalGeneration"));
-        root.put("model_type", "llava");
+        root.put("architectures", List.of(architecture));
+        root.put("model_type", modelType);
         root.put("image_token_index", config.imageTokenIndex());
         root.put("projector_hidden_act", config.projectorHiddenAct());
         root.put("vision_feature_layer", config.visionFeatureLayer());
@@ -187,14 +199,27 @@ public final class ConfigLoader {
         root.put("vision_config", vision);
         root.put("text_config", text);
         root.put("torch_dtype", "float32");
-        return write(root);
+        return root;
     }
 
     /** A CLIPImageProcessor preprocessor_config.json for {@code config}. */
     public static String toJson(PreprocessorConfig config) {
+        return write(preprocessorRoot(config, "CLIPImageProcessor", "LlavaProcessor"));
+    }
+
+    /** A LlavaNextImageProcessor preprocessor_config.json: {@code config} per crop, and the grid pinpoints. */
+    public static String toJson(PreprocessorConfig config, List<int[]> pinpoints) {
+        Map<String, Object> root = preprocessorRoot(config, "LlavaNextImageProcessor", "LlavaNextProcessor");
+        root.put("image_grid_pinpoints", pinpoints);
+        root.put("do_pad", true);
+        return write(root);
+    }
+
+    private static Map<String, Object> preprocessorRoot(PreprocessorConfig config, String processorType,
+            String processorClass) {
         Map<String, Object> root = new LinkedHashMap<>();
-        root.put("image_processor_type", "CLIPImageProcessor");
-        root.put("processor_class", "LlavaProcessor");
+        root.put("image_processor_type", processorType);
+        root.put("processor_class", processorClass);
         root.put("do_resize", config.doResize());
         root.put("size", Map.of("shortest_edge", config.shortestEdge()));
         root.put("resample", config.resample());
@@ -209,7 +234,7 @@ public final class ConfigLoader {
         root.put("image_mean", config.imageMean());
         root.put("image_std", config.imageStd());
         root.put("do_convert_rgb", config.doConvertRgb());
-        return write(root);
+        return root;
     }
 
     private static PreprocessorConfig readPreprocessor(JsonFields root) {

@@ -17,10 +17,13 @@ import java.util.List;
  * @param batchSize            requests prefilled together with it, itself included
  * @param decodeBatch          mean number of sequences in the decode steps it took part in (0 without any)
  * @param cropsPerImage        per image, the crops the vision tower ran (1 for LLaVA-1.5; base and tiles for NeXT)
+ * @param newlinesPerImage     per image, the newline tokens among its visual tokens (NeXT's one per grid row,
+ *                             always kept by stage 1; 0 for LLaVA-1.5)
  */
 public record GenerationOutput(long[] tokens, FinishReason finishReason, int textTokens, int[] visualTokensIn,
         int[] visualTokensKept, int[] tokensPerLayer, int[] visualTokensPerLayer, List<int[]> keptPatchIndices,
-        PhaseTimings timings, int batchSize, double decodeBatch, int[] cropsPerImage) {
+        PhaseTimings timings, int batchSize, double decodeBatch, int[] cropsPerImage,
+        int[] newlinesPerImage) {
 
     /** Mean milliseconds per token after the first; 0 when it generated one token or none. */
     public double millisPerOutputToken() {

@@ -54,6 +54,11 @@ final class LlavaVisualEncoder implements VisualEncoder {
         return 1;
     }
 
+    @Override
+    public int newlines(ModelImage image) {
+        return 0;
+    }
+
     /** Vision tower over every image of the batch at once, then each request's reducer per image. */
     @Override
     public List<List<ReducedImage>> encode(NDManager batch, List<GenerationRequest> requests, long[] reductionNanos) {

@@ -75,4 +75,9 @@ final class NextVisualEncoder implements VisualEncoder {
     public int crops(ModelImage image) {
         return ((AnyResImage) image).layout().crops();
     }
+
+    @Override
+    public int newlines(ModelImage image) {
+        return ((AnyResImage) image).layout().unpaddedGrid(model.patchesPerSide())[1];
+    }
 }

@@ -204,15 +204,17 @@ public final class RunningBatch implements AutoCloseable {
         int[] in = new int[reduced.size()];
         int[] kept = new int[reduced.size()];
         int[] crops = new int[reduced.size()];
+        int[] newlines = new int[reduced.size()];
         List<int[]> indices = new ArrayList<>();
         for (int i = 0; i < reduced.size(); i++) {
             in[i] = encoder.tokensIn(request.images().get(i));
             crops[i] = encoder.crops(request.images().get(i));
+            newlines[i] = encoder.newlines(request.images().get(i));
             kept[i] = reduced.get(i).tokens();
             indices.add(reduced.get(i).keptPatchIndices());
         }
         return new RunningSequence.Prompt(g.textTokens()[r], in, kept, g.result().tokensPerLayer()[r],
                 g.result().visualPerLayer()[r], indices, g.visionNanos(), g.reductionNanos(), g.prefillNanos(),
-                g.images().size(), crops);
+                g.images().size(), crops, newlines);
     }
 }

@@ -25,7 +25,7 @@ public final class RunningSequence {
     /** What the prompt side measured for this sequence, kept as plain numbers for its output. */
     record Prompt(int textTokens, int[] visualTokensIn, int[] visualTokensKept, int[] tokensPerLayer,
             int[] visualTokensPerLayer, List<int[]> keptPatchIndices, long visionNanos, long reductionNanos,
-            long prefillNanos, int groupSize, int[] cropsPerImage) {}
+            long prefillNanos, int groupSize, int[] cropsPerImage, int[] newlinesPerImage) {}
 
     RunningSequence(GenerationRequest request, SequenceListener listener, SequenceCache cache, Prompt prompt) {
         this.request = request;
@@ -107,6 +107,6 @@ public final class RunningSequence {
         listener.onFinished(new GenerationOutput(Arrays.copyOf(tokens, generated), finishReason, prompt.textTokens(),
                 prompt.visualTokensIn(), prompt.visualTokensKept(), prompt.tokensPerLayer(),
                 prompt.visualTokensPerLayer(), prompt.keptPatchIndices(), timings, prompt.groupSize(), decodeBatch,
-                prompt.cropsPerImage()));
+                prompt.cropsPerImage(), prompt.newlinesPerImage()));
     }
 }

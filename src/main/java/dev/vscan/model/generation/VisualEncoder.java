@@ -29,6 +29,9 @@ public interface VisualEncoder {
     /** Crops of the image that go through the vision tower. */
     int crops(ModelImage image);
 
+    /** Newline tokens the packed image carries (LLaVA-NeXT's one per grid row; none on LLaVA-1.5). */
+    int newlines(ModelImage image);
+
     static VisualEncoder llava(LlavaModel model) {
         return new LlavaVisualEncoder(model);
     }

@@ -23,4 +23,21 @@ public record AnyResImage(AnyResLayout layout, List<PixelValues> crops) implemen
     public PixelValues tile(int row, int column) {
         return crops.get(1 + row * layout.gridColumns() + column);
     }
+
+    /** Tokens of the packed features for a tower of {@code patchesPerSide} patches per crop side, before reduction. */
+    public int imageTokens(int patchesPerSide) {
+        return layout.imageTokens(patchesPerSide, patchesPerSide * patchesPerSide);
+    }
+
+    /** Each image's packed token count, in order. */
+    public static int[] imageTokens(List<? extends ModelImage> images, int patchesPerSide) {
+        int[] tokens = new int[images.size()];
+        for (int i = 0; i < tokens.length; i++) {
+            if (!(images.get(i) instanceof AnyResImage tiles)) {
+                throw new IllegalArgumentException("image " + i + " was not prepared as AnyRes crops");
+            }
+            tokens[i] = tiles.imageTokens(patchesPerSide);
+        }
+        return tokens;
+    }
 }
