@@ -84,21 +84,32 @@ public final class LlavaNextModel implements AutoCloseable {
      * (base first, the tile grid unpadded, a newline after every row), and what stage 1 dropped is left out.
      */
     public PackedImage reduce(NDManager manager, AnyResImage image, VisualTokenReducer reducer) {
-        int side = patchesPerSide();
-        List<PixelValues> crops = image.crops();
-        VisionOutput vision = llava.vision().forward(PixelBatch.of(manager, crops, llava.options().dtype()),
+        VisionOutput vision = llava.vision().forward(PixelBatch.of(manager, image.crops(), llava.options().dtype()),
                 reducer.attentionLayers(llava.vision().layersRun()));
+        return reduceEncoded(manager, image, vision, 0, reducer, new long[1]);
+    }
+
+    /**
+     * As {@link #reduce}, for an image whose crops are rows {@code firstCrop ..} of a tower output that ran
+     * several images at once (it must hold the [CLS] rows {@code reducer} asks for). The time spent in the
+     * reducer and the packing is added to {@code reductionNanos[0]}.
+     */
+    public PackedImage reduceEncoded(NDManager manager, AnyResImage image, VisionOutput vision, int firstCrop,
+            VisualTokenReducer reducer, long[] reductionNanos) {
+        long start = System.nanoTime();
+        int side = patchesPerSide();
+        int cropCount = image.crops().size();
         NDList rows = new NDList();
-        int[][] kept = new int[crops.size()][];
-        long[] firstRow = new long[crops.size()];
+        int[][] kept = new int[cropCount][];
+        long[] firstRow = new long[cropCount];
         long next = 0;
-        for (int c = 0; c < crops.size(); c++) {
+        for (int c = 0; c < cropCount; c++) {
             Map<Integer, NDArray> attention = new HashMap<>();
             for (Map.Entry<Integer, NDArray> e : vision.clsAttention().entrySet()) {
-                attention.put(e.getKey(), e.getValue().get(c));
+                attention.put(e.getKey(), e.getValue().get(firstCrop + c));
             }
-            ReducedImage crop = reducer.reduce(new ImageFeatures(vision.features().get(c), Map.copyOf(attention), side,
-                    side), llava.projector()::apply);
+            ReducedImage crop = reducer.reduce(new ImageFeatures(vision.features().get(firstCrop + c),
+                    Map.copyOf(attention), side, side), llava.projector()::apply);
             rows.add(crop.embeddings());
             kept[c] = crop.keptPatchIndices();
             for (int i = 1; i < kept[c].length; i++) {
@@ -124,7 +135,9 @@ public final class LlavaNextModel implements AutoCloseable {
             index[t] = sourceCrops[t] == FeaturePacking.NEWLINE ? next
                     : firstRow[sourceCrops[t]] + Arrays.binarySearch(kept[sourceCrops[t]], sourcePatches[t]);
         }
-        return new PackedImage(table.get(manager.create(index)), sources, survivors);
+        PackedImage packed = new PackedImage(table.get(manager.create(index)), sources, survivors);
+        reductionNanos[0] += System.nanoTime() - start;
+        return packed;
     }
 
     /** Feature-layer hidden states of every crop, [crops, patches, vision width]. */

@@ -43,6 +43,12 @@ import java.util.function.Function;
  */
 public final class ReductionBenchmark {
 
+    /**
+     * The paper's NeXT budgets, and 960 of 2,880 (a third) before them: PyramidDrop keeps every token
+     * through the first quarter of the layers, so on a 16-layer decoder it cannot average below a quarter.
+     */
+    private static final List<Integer> NEXT_BUDGETS = List.of(960, 640, 320, 160);
+
     private ReductionBenchmark() {}
 
     private record Row(String method, int budget, int batch, double visionMs, double reductionMs, double prefillMs,
@@ -71,10 +77,11 @@ public final class ReductionBenchmark {
             for (int batch : batches) {
                 List<Row> rows = new ArrayList<>();
                 rows.add(measure(pipeline, workload, ReductionConfig.none(), 0, batch, iterations));
-                for (int budget : next ? ReductionConfig.NEXT_PAPER_BUDGETS : ReductionConfig.PAPER_BUDGETS) {
+                for (int budget : next ? NEXT_BUDGETS : ReductionConfig.PAPER_BUDGETS) {
                     for (ReductionMethod m : List.of(ReductionMethod.VSCAN, ReductionMethod.FASTV, ReductionMethod.PDROP)) {
                         try {
-                            ReductionConfig reduction = next ? ReductionConfig.nextPaperPreset(m, budget)
+                            ReductionConfig reduction = next
+                                    ? ReductionConfig.fraction(m, budget / (double) ReductionConfig.NEXT_REFERENCE_TOKENS)
                                     : ReductionConfig.paperPreset(m, budget);
                             rows.add(measure(pipeline, workload, reduction, budget, batch, iterations));
                         } catch (IllegalArgumentException e) {

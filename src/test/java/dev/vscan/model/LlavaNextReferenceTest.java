@@ -17,6 +17,7 @@ import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.Generator;
 import dev.vscan.model.generation.SamplingParams;
+import dev.vscan.model.generation.TokenListener;
 import dev.vscan.model.generation.VisualEncoder;
 import dev.vscan.model.image.AnyResImage;
 import dev.vscan.model.image.AnyResPreprocessor;
@@ -26,6 +27,8 @@ import dev.vscan.model.llama.PrefillResult;
 import dev.vscan.model.llama.SequenceCache;
 import dev.vscan.model.next.PackedImage;
 import dev.vscan.model.text.LlavaTokenizer;
+import dev.vscan.model.weights.CheckpointConverter;
+import dev.vscan.model.weights.CheckpointLayout;
 import dev.vscan.model.text.PromptTemplate;
 import dev.vscan.reduction.EfficiencyReport;
 import dev.vscan.reduction.FastVPruner;
@@ -246,6 +249,22 @@ class LlavaNextReferenceTest {
             assertEquals(PromptTemplate.MISTRAL, mistral.template());
             assertEquals(PromptTemplate.VICUNA, vicuna.template());
             assertTrue(mistral.anyRes());
+        }
+    }
+
+    @Test
+    void theTransformersLayoutsShardedOrNotGiveTheSameAnswer(@TempDir Path tmp) throws IOException {
+        byte[] png = Files.readAllBytes(dir.resolve("image.png"));
+        for (CheckpointLayout layout : List.of(CheckpointLayout.TRANSFORMERS_V5, CheckpointLayout.TRANSFORMERS_SAVED)) {
+            Path converted = tmp.resolve(layout.name());
+            CheckpointConverter.convertLayout(dir, converted, layout, 3);
+            try (LlavaPipeline pipeline = LlavaPipeline.load(converted, EngineOptions.cpu(), ImageLimits.defaults())) {
+                GenerationRequest request = pipeline.request(expected.get("question").asText(), List.of(png),
+                        SamplingParams.greedy(8), VisualTokenReducer.NONE, SequencePruner.NONE);
+                assertArrayEquals(ReferenceParityTest.longs(expected.get("input_ids")), request.promptIds());
+                assertEquals(expected.get("answer").asText(),
+                        pipeline.answer(List.of(request), TokenListener.NONE).get(0).text(), layout.name());
+            }
         }
     }
 

@@ -2,6 +2,8 @@ package dev.vscan.model.generation;
 
 import ai.djl.ndarray.NDManager;
 import dev.vscan.model.LlavaNextModel;
+import dev.vscan.model.clip.PixelBatch;
+import dev.vscan.model.clip.VisionOutput;
 import dev.vscan.model.config.VisionConfig;
 import dev.vscan.model.extension.ReducedImage;
 import dev.vscan.model.extension.VisualPositions;
@@ -10,10 +12,12 @@ import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.image.PixelValues;
 import dev.vscan.model.next.PackedImage;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 
 /**
- * LLaVA-NeXT's visual side: each image's crops (base and tiles) through the tower, the request's
+ * LLaVA-NeXT's visual side: the crops (base and tiles) of every image of a group through the tower at once, the request's
  * stage-1 reducer per crop, and the packing with unpad and newlines. A kept token's index is its place
  * in the image's full packing, so requests of any image sizes batch together, ragged.
  */
@@ -50,17 +54,38 @@ final class NextVisualEncoder implements VisualEncoder {
 
     @Override
     public List<List<ReducedImage>> encode(NDManager batch, List<GenerationRequest> requests, long[] reductionNanos) {
-        List<List<ReducedImage>> out = new ArrayList<>();
+        List<PixelValues> crops = new ArrayList<>();
+        Set<Integer> layers = new HashSet<>();
+        int towerLayers = model.llava().vision().layersRun();
         for (GenerationRequest r : requests) {
-            List<ReducedImage> images = new ArrayList<>();
             for (ModelImage m : r.images()) {
-                try (NDManager scope = batch.newSubManager()) {
-                    PackedImage packed = model.reduce(scope, (AnyResImage) m, r.reducer());
+                crops.addAll(((AnyResImage) m).crops());
+            }
+            if (!r.images().isEmpty()) {
+                layers.addAll(r.reducer().attentionLayers(towerLayers));
+            }
+        }
+        List<List<ReducedImage>> out = new ArrayList<>();
+        if (crops.isEmpty()) {
+            requests.forEach(r -> out.add(List.of()));
+            return out;
+        }
+        // every crop of every image of the group through the tower at once; stage 1 then per image
+        try (NDManager scope = batch.newSubManager()) {
+            VisionOutput vision = model.llava().vision().forward(
+                    PixelBatch.of(scope, crops, model.llava().options().dtype()), layers);
+            int first = 0;
+            for (GenerationRequest r : requests) {
+                List<ReducedImage> images = new ArrayList<>();
+                for (ModelImage m : r.images()) {
+                    AnyResImage image = (AnyResImage) m;
+                    PackedImage packed = model.reduceEncoded(scope, image, vision, first, r.reducer(), reductionNanos);
                     packed.embeddings().attach(batch);
                     images.add(new ReducedImage(packed.embeddings(), packed.packedIndices()));
+                    first += image.crops().size();
                 }
+                out.add(images);
             }
-            out.add(images);
         }
         return out;
     }
