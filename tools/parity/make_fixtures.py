@@ -7,8 +7,13 @@ computes for two prompts (one image, two images): last-position logits, the logi
 prompt positions, greedy answers with their top-1/top-2 margins, and for the first prompt the vision
 tower's layer -2 features and the projected image features.
 
+With `--family llava_next` it builds a tiny random LlavaNextForConditionalGeneration instead (AnyRes
+crops, unpad, image_newline) and records, for one prompt with one image and one with two images of other
+sizes, the processor's pixel values, image sizes and image-token counts, the ids, last-position logits,
+greedy answers with margins, and for the first prompt the packed image features.
+
 Usage:
-    python tools/parity/make_fixtures.py --out DIR [--seed 1234] [--device cpu|cuda]
+    python tools/parity/make_fixtures.py --out DIR [--family llava|llava_next] [--seed 1234] [--device cpu|cuda]
 
 Needs torch and transformers >= 4.52 (4.x and 5.x); tokenizers and safetensors come with transformers.
 Exits non-zero with a message naming the problem when anything is off.
@@ -397,6 +402,9 @@ def reinitialise(torch, model, seed):
                 value = WEIGHT_STD * noise
             elif cname.endswith("class_embedding"):
                 value = WEIGHT_STD * noise
+            elif cname.endswith("image_newline"):
+                # LLaVA-NeXT's learned row separator: drawn like the other weights.
+                value = WEIGHT_STD * noise
             else:
                 raise FixtureError(f"no re-initialisation rule for parameter {name} {tuple(p.shape)}")
             p.copy_(value.to(p.dtype))
@@ -549,13 +557,13 @@ def vision_features(torch, model, config, pv_one, device, dtype):
 # Output directory
 # ---------------------------------------------------------------------------------------------------
 
-def prepare_out_dir(out):
+def prepare_out_dir(out, output_files=OUTPUT_FILES):
     os.makedirs(out, exist_ok=True)
-    strangers = sorted(set(os.listdir(out)) - set(OUTPUT_FILES))
+    strangers = sorted(set(os.listdir(out)) - set(output_files))
     if strangers:
         raise FixtureError(f"output directory {out} holds files this script does not write: {strangers}; "
                            "use an empty directory")
-    for name in OUTPUT_FILES:
+    for name in output_files:
         path = os.path.join(out, name)
         if os.path.exists(path):
             os.remove(path)
@@ -581,17 +589,17 @@ def weight_layout(names):
     return "unknown"
 
 
-def check_out_dir(out, warnings):
+def check_out_dir(out, warnings, output_files=OUTPUT_FILES):
     files = sorted(os.listdir(out))
     odd = [f for f in files if not PLAIN_NAME.match(f)]
     if odd:
         raise FixtureError(f"output file names are not plain: {odd}")
-    missing = [f for f in OUTPUT_FILES if f not in files]
+    missing = [f for f in output_files if f not in files]
     if missing:
         raise FixtureError(f"expected output files are missing: {missing} (present: {files})")
-    extra = [f for f in files if f not in OUTPUT_FILES]
+    extra = [f for f in files if f not in output_files]
     if extra:
-        warn(f"save_pretrained wrote extra files {extra}; the Java test only reads {OUTPUT_FILES}", warnings)
+        warn(f"save_pretrained wrote extra files {extra}; the Java test only reads {output_files}", warnings)
     total = sum(os.path.getsize(os.path.join(out, f)) for f in files)
     if total > MAX_TOTAL_BYTES:
         raise FixtureError(f"output is {total} bytes, over the {MAX_TOTAL_BYTES}-byte limit")
@@ -643,7 +651,7 @@ def cross_check_processor(torch, out, cases, images, warnings):
 # Main
 # ---------------------------------------------------------------------------------------------------
 
-def run(args):
+def run_llava(args):
     torch, transformers, tokenizers_mod, safetensors_mod, ver = import_stack()
     import safetensors.torch as st
     from transformers import LlavaForConditionalGeneration
@@ -841,9 +849,1011 @@ def run(args):
     log("done")
 
 
+# ===================================================================================================
+# LLaVA-NeXT (--family llava_next)
+# ===================================================================================================
+
+NEXT_IMAGE_SIZE = 112                                   # CLIP tower input, processor crop and base size
+NEXT_PATCHES_PER_SIDE = NEXT_IMAGE_SIZE // PATCH_SIZE   # 8
+NEXT_TOKENS_PER_CROP = NEXT_PATCHES_PER_SIDE ** 2       # 64 ("default": +1 CLS -1 dropped CLS)
+NEXT_PINPOINTS = [[112, 224], [224, 112], [224, 224], [112, 336], [336, 112]]  # (height, width)
+NEXT_MAX_POSITIONS = 1024
+NEXT_TEXT_HIDDEN = 64
+NEXT_VISION_HIDDEN = 32
+# Pixel values count as the PIL path's when they are this close to the script's own Pillow computation
+# (float32 rounding only); a torchvision resize differs by whole 8-bit levels (~1e-2 after normalising).
+PIL_EXACT_TOLERANCE = 1e-5
+
+# (name, prompt, [(width, height) of each image]). 250x160 cuts grid rows on unpad, 160x250 cuts columns;
+# 97x301 takes a 3x1 grid (4 crops, so case b's pixel_values are padded with a zero crop) with an odd
+# 1/2-pixel padding whose unpad rounds to nothing.
+NEXT_PROMPTS = [
+    ("a", "USER: <image>\nwhat colour is the big circle ? ASSISTANT:", [(250, 160)]),
+    ("b", "USER: <image>\n<image>\nwhich image has more red shapes ? ASSISTANT:", [(160, 250), (97, 301)]),
+]
+# (shapes, of which red) for each image, in the order above.
+NEXT_IMAGE_SHAPES = {"a": [(3, 1)], "b": [(4, 1), (4, 3)]}
+
+NEXT_OUTPUT_FILES = OUTPUT_FILES + ["processor_config.json"]
+
+
+def import_pil_numpy():
+    try:
+        import numpy as np
+    except ImportError as e:
+        raise FixtureError(f"numpy is not importable ({e}); it comes with torch/transformers") from e
+    try:
+        from PIL import Image
+    except ImportError as e:
+        raise FixtureError(f"Pillow is not importable ({e}); LlavaNextImageProcessor needs it: pip install pillow") from e
+    return np, Image
+
+
+# ---------------------------------------------------------------------------------------------------
+# Configs written next to the checkpoint
+# ---------------------------------------------------------------------------------------------------
+
+def next_preprocessor_config_json():
+    return {
+        "image_processor_type": "LlavaNextImageProcessor",
+        "processor_class": "LlavaNextProcessor",
+        "do_resize": True,
+        "size": {"shortest_edge": NEXT_IMAGE_SIZE},
+        "resample": 3,
+        "do_center_crop": True,
+        "crop_size": {"height": NEXT_IMAGE_SIZE, "width": NEXT_IMAGE_SIZE},
+        "do_rescale": True,
+        "rescale_factor": 1.0 / 255.0,
+        "do_normalize": True,
+        "image_mean": CLIP_MEAN,
+        "image_std": CLIP_STD,
+        "do_convert_rgb": True,
+        "do_pad": True,
+        "image_grid_pinpoints": NEXT_PINPOINTS,
+    }
+
+
+def next_processor_config_json():
+    return {
+        "processor_class": "LlavaNextProcessor",
+        "image_token": IMAGE_TOKEN,
+        "patch_size": PATCH_SIZE,
+        "vision_feature_select_strategy": "default",
+        "num_additional_image_tokens": 1,
+    }
+
+
+def build_next_config(transformers, ver):
+    from transformers import CLIPVisionConfig, LlamaConfig, LlavaNextConfig
+
+    vision = CLIPVisionConfig(
+        hidden_size=NEXT_VISION_HIDDEN,
+        intermediate_size=64,
+        num_hidden_layers=3,
+        num_attention_heads=4,
+        num_channels=3,
+        image_size=NEXT_IMAGE_SIZE,
+        patch_size=PATCH_SIZE,
+        hidden_act="quick_gelu",
+        layer_norm_eps=1e-5,
+        attention_dropout=0.0,
+        projection_dim=32,
+        attn_implementation="eager",
+    )
+    text_kwargs = dict(
+        vocab_size=VOCAB_SIZE,
+        hidden_size=NEXT_TEXT_HIDDEN,
+        intermediate_size=128,
+        num_hidden_layers=3,
+        num_attention_heads=4,
+        num_key_value_heads=2,
+        hidden_act="silu",
+        max_position_embeddings=NEXT_MAX_POSITIONS,
+        rms_norm_eps=1e-5,
+        tie_word_embeddings=False,
+        attention_bias=False,
+        mlp_bias=False,
+        bos_token_id=BOS_ID,
+        eos_token_id=EOS_ID,
+        pad_token_id=PAD_ID,
+        attn_implementation="eager",
+    )
+    if ver >= (5, 0):
+        text_kwargs["rope_parameters"] = {"rope_type": "default", "rope_theta": ROPE_THETA}
+    else:
+        text_kwargs["rope_theta"] = ROPE_THETA
+    text = LlamaConfig(**text_kwargs)
+
+    config = LlavaNextConfig(
+        vision_config=vision,
+        text_config=text,
+        image_token_index=IMAGE_TOKEN_ID,
+        projector_hidden_act="gelu",
+        vision_feature_select_strategy="default",
+        vision_feature_layer=-2,
+        image_grid_pinpoints=[list(p) for p in NEXT_PINPOINTS],
+        image_seq_length=NEXT_TOKENS_PER_CROP,
+        multimodal_projector_bias=True,
+        tie_word_embeddings=False,
+        pad_token_id=PAD_ID,
+        attn_implementation="eager",
+    )
+    force_eager(config)
+    check_next_config(config)
+    return config
+
+
+def image_token_id_of(config):
+    for attr in ("image_token_id", "image_token_index"):
+        value = getattr(config, attr, None)
+        if isinstance(value, int):
+            return value
+    return None
+
+
+def check_next_config(config):
+    t, v = config.text_config, config.vision_config
+    expect = {
+        "text.vocab_size": (t.vocab_size, VOCAB_SIZE),
+        "text.hidden_size": (t.hidden_size, NEXT_TEXT_HIDDEN),
+        "text.num_hidden_layers": (t.num_hidden_layers, 3),
+        "text.num_attention_heads": (t.num_attention_heads, 4),
+        "text.num_key_value_heads": (t.num_key_value_heads, 2),
+        "text.max_position_embeddings": (t.max_position_embeddings, NEXT_MAX_POSITIONS),
+        "text.rope_theta": (rope_theta_of(t), ROPE_THETA),
+        "vision.hidden_size": (v.hidden_size, NEXT_VISION_HIDDEN),
+        "vision.num_hidden_layers": (v.num_hidden_layers, 3),
+        "vision.image_size": (v.image_size, NEXT_IMAGE_SIZE),
+        "vision.patch_size": (v.patch_size, PATCH_SIZE),
+        "vision.hidden_act": (v.hidden_act, "quick_gelu"),
+        "image_token_id": (image_token_id_of(config), IMAGE_TOKEN_ID),
+        "vision_feature_layer": (config.vision_feature_layer, -2),
+        "vision_feature_select_strategy": (config.vision_feature_select_strategy, "default"),
+        "projector_hidden_act": (config.projector_hidden_act, "gelu"),
+        "image_grid_pinpoints": ([list(p) for p in config.image_grid_pinpoints], NEXT_PINPOINTS),
+        "tie_word_embeddings": (bool(getattr(config, "tie_word_embeddings", False)), False),
+        "text.tie_word_embeddings": (bool(t.tie_word_embeddings), False),
+    }
+    bad = [f"{k}={got!r} (want {want!r})" for k, (got, want) in expect.items() if got != want]
+    if bad:
+        raise FixtureError("the built LlavaNextConfig differs from the intended one: " + ", ".join(bad))
+
+
+def build_next_model(torch, transformers, ver, seed, warnings):
+    from transformers import GenerationConfig, LlavaNextForConditionalGeneration
+
+    torch.manual_seed(seed)
+    config = build_next_config(transformers, ver)
+    model = LlavaNextForConditionalGeneration(config)
+    model = model.to(dtype=torch.float32)
+    model.eval()
+
+    impls = attn_implementations(model)
+    if any(v != "eager" for v in impls.values()):
+        setter = getattr(model, "set_attn_implementation", None)
+        if callable(setter):
+            setter("eager")
+            impls = attn_implementations(model)
+    if any(v != "eager" for v in impls.values()):
+        warn(f"attention implementation is not eager everywhere: {impls} (math is the same, rounding differs)",
+             warnings)
+
+    names = [n for n, _ in model.named_parameters()]
+    if not any(n.endswith("image_newline") for n in names):
+        raise FixtureError("LlavaNextForConditionalGeneration has no image_newline parameter")
+    n = reinitialise(torch, model, seed)
+    with torch.no_grad():
+        model.get_output_embeddings().weight[IMAGE_TOKEN_ID].zero_()
+
+    emb = model.get_input_embeddings().weight
+    head = model.get_output_embeddings().weight
+    if emb.data_ptr() == head.data_ptr():
+        raise FixtureError("lm_head.weight is tied to embed_tokens.weight although tie_word_embeddings=False")
+    for name, p in model.named_parameters():
+        if p.dtype != torch.float32:
+            raise FixtureError(f"parameter {name} is {p.dtype}, expected float32")
+
+    model.generation_config = GenerationConfig(bos_token_id=BOS_ID, eos_token_id=EOS_ID, pad_token_id=PAD_ID)
+    log(f"built LlavaNextForConditionalGeneration: {n} parameter tensors, "
+        f"{sum(p.numel() for p in model.parameters())} values, attention {impls}")
+    return model, impls
+
+
+def save_and_verify(torch, model, model_class, out, ver):
+    """save_pretrained as F32 safetensors, then from_pretrained must give back every parameter bit for bit."""
+    try:
+        if ver >= (5, 0):
+            model.save_pretrained(out)
+        else:
+            model.save_pretrained(out, safe_serialization=True)
+    except TypeError:
+        model.save_pretrained(out)
+    if not os.path.exists(os.path.join(out, "generation_config.json")):
+        model.generation_config.save_pretrained(out)
+    path = os.path.join(out, "model.safetensors")
+    if not os.path.exists(path):
+        raise FixtureError(f"save_pretrained wrote no model.safetensors (files: {sorted(os.listdir(out))})")
+    header = safetensors_header(path)
+    weight_names = sorted(k for k in header if k != "__metadata__")
+    dtypes = {header[k]["dtype"] for k in weight_names}
+    if dtypes != {"F32"}:
+        raise FixtureError(f"model.safetensors holds dtypes {dtypes}, expected only F32")
+    saved_values = sum(math.prod(header[k]["shape"]) for k in weight_names)
+    param_values = sum(p.numel() for p in model.parameters())
+    if saved_values != param_values:
+        raise FixtureError(f"model.safetensors holds {saved_values} values, the model has {param_values}")
+    reloaded = model_class.from_pretrained(out, local_files_only=True, attn_implementation="eager")
+    reloaded = reloaded.to(dtype=torch.float32)
+    mine = dict(model.named_parameters())
+    theirs = dict(reloaded.named_parameters())
+    if set(mine) != set(theirs):
+        raise FixtureError(f"reloaded model has other parameters: missing {sorted(set(mine) - set(theirs))[:5]}, "
+                           f"extra {sorted(set(theirs) - set(mine))[:5]}")
+    for k, p in mine.items():
+        if not torch.equal(p.detach().cpu(), theirs[k].detach().cpu()):
+            raise FixtureError(f"parameter {k} differs after save_pretrained/from_pretrained")
+    del reloaded
+    return weight_names
+
+
+# ---------------------------------------------------------------------------------------------------
+# Images, AnyRes geometry and the script's own Pillow preprocessing (a cross-check of the processor)
+# ---------------------------------------------------------------------------------------------------
+
+def make_next_image(torch, gen, width, height, n_shapes, red_bias):
+    """A width x height RGB uint8 image [H, W, 3]: tinted gradient, pixel noise, circles and squares."""
+    h, w = height, width
+    yy, xx = torch.meshgrid(torch.arange(h), torch.arange(w), indexing="ij")
+    base = torch.randint(40, 216, (3,), generator=gen).double()
+    slope = (torch.rand(3, 2, generator=gen, dtype=torch.float64) - 0.5) * (160.0 / max(h, w))
+    img = base.view(3, 1, 1) + slope[:, 0].view(3, 1, 1) * (xx - w / 2) + slope[:, 1].view(3, 1, 1) * (yy - h / 2)
+    img = img + torch.randint(-12, 13, (3, h, w), generator=gen).double()
+    short = min(h, w)
+    for k in range(n_shapes):
+        colour = torch.randint(0, 256, (3,), generator=gen).double()
+        if k < red_bias:
+            colour = torch.tensor([200.0 + float(torch.randint(0, 56, (1,), generator=gen)), 20.0, 30.0],
+                                  dtype=torch.float64)
+        r = int(torch.randint(max(3, short // 14), max(4, short // 4) + 1, (1,), generator=gen))
+        cx = int(torch.randint(0, w, (1,), generator=gen))
+        cy = int(torch.randint(0, h, (1,), generator=gen))
+        if int(torch.randint(0, 2, (1,), generator=gen)) == 0:
+            mask = (xx - cx) ** 2 + (yy - cy) ** 2 <= r * r
+        else:
+            mask = ((xx - cx).abs() <= r) & ((yy - cy).abs() <= r)
+        img[:, mask] = colour.view(3, 1)
+    img = img.round().clamp(0, 255).to(torch.uint8)
+    return img.permute(1, 2, 0).contiguous()
+
+
+def own_best_resolution(height, width):
+    """select_best_resolution over (height, width) pinpoints: most effective pixels, then least waste."""
+    best, best_effective, best_wasted = None, 0, float("inf")
+    for ph, pw in NEXT_PINPOINTS:
+        scale = min(pw / width, ph / height)
+        effective = min(int(width * scale) * int(height * scale), width * height)
+        wasted = pw * ph - effective
+        if effective > best_effective or (effective == best_effective and wasted < best_wasted):
+            best, best_effective, best_wasted = (ph, pw), effective, wasted
+    return best
+
+
+def own_layout(height, width):
+    """The AnyRes geometry as LlavaNextImageProcessor and pack_image_features compute it."""
+    bh, bw = own_best_resolution(height, width)
+    scale_w, scale_h = bw / width, bh / height
+    if scale_w < scale_h:
+        new_w, new_h = bw, min(math.ceil(height * scale_w), bh)
+    else:
+        new_h, new_w = bh, min(math.ceil(width * scale_h), bw)
+    top, left = (bh - new_h) // 2, (bw - new_w) // 2
+    rows, cols = bh // NEXT_IMAGE_SIZE * NEXT_PATCHES_PER_SIDE, bw // NEXT_IMAGE_SIZE * NEXT_PATCHES_PER_SIDE
+    if width / height > cols / rows:
+        kept = int(round(height * (cols / width), 7))
+        pad = (rows - kept) // 2
+        grid = [pad, rows - 2 * pad, 0, cols]
+    else:
+        kept = int(round(width * (rows / height), 7))
+        pad = (cols - kept) // 2
+        grid = [0, rows, pad, cols - 2 * pad]
+    return {
+        "best_resolution": [bh, bw],
+        "grid": [bh // NEXT_IMAGE_SIZE, bw // NEXT_IMAGE_SIZE],
+        "resized_size": [new_h, new_w],
+        "padding_top_bottom_left_right": [top, bh - new_h - top, left, bw - new_w - left],
+        "num_crops": 1 + (bh // NEXT_IMAGE_SIZE) * (bw // NEXT_IMAGE_SIZE),
+        "unpadded_grid": grid,  # first row, rows, first column, columns of the tiles' feature grid
+        "num_image_tokens": NEXT_TOKENS_PER_CROP + grid[1] * grid[3] + grid[1],
+    }
+
+
+def own_pil_pixel_values(torch, np, Image, pil_images):
+    """The slow processor's arithmetic with Pillow itself: aspect-keeping bicubic resize of the uint8 image
+    into the best resolution, black padding, 112x112 tiles row-major after the base crop (the whole image
+    resized to 112x112), float32(float64(x) / 255), then (x - mean) / std in float32; the batch is padded
+    with all-zero crops to the largest crop count. Returns [images, crops, 3, 112, 112] float32."""
+    per_image = []
+    for im in pil_images:
+        w, h = im.size
+        lay = own_layout(h, w)
+        bh, bw = lay["best_resolution"]
+        nh, nw = lay["resized_size"]
+        top, _, left, _ = lay["padding_top_bottom_left_right"]
+        resized = im.resize((nw, nh), resample=Image.BICUBIC)
+        canvas = Image.new("RGB", (bw, bh), (0, 0, 0))
+        canvas.paste(resized, (left, top))
+        crops = [im.resize((NEXT_IMAGE_SIZE, NEXT_IMAGE_SIZE), resample=Image.BICUBIC)]
+        for r in range(bh // NEXT_IMAGE_SIZE):
+            for c in range(bw // NEXT_IMAGE_SIZE):
+                s = NEXT_IMAGE_SIZE
+                crops.append(canvas.crop((c * s, r * s, (c + 1) * s, (r + 1) * s)))
+        arr = np.stack([np.asarray(c, dtype=np.uint8) for c in crops])  # [crops, H, W, 3]
+        x = (arr.astype(np.float64) * (1.0 / 255.0)).astype(np.float32)
+        x = (x - np.asarray(CLIP_MEAN, dtype=np.float32)) / np.asarray(CLIP_STD, dtype=np.float32)
+        per_image.append(np.ascontiguousarray(x.transpose(0, 3, 1, 2)))
+    most = max(p.shape[0] for p in per_image)
+    out = np.zeros((len(per_image), most, 3, NEXT_IMAGE_SIZE, NEXT_IMAGE_SIZE), dtype=np.float32)
+    for i, p in enumerate(per_image):
+        out[i, : p.shape[0]] = p
+    return torch.from_numpy(out)
+
+
+def as_float_tensor(torch, np, value, what):
+    """pixel_values as a float32 tensor, whatever container the processor returned."""
+    if isinstance(value, torch.Tensor):
+        t = value
+    elif isinstance(value, np.ndarray):
+        t = torch.from_numpy(value)
+    elif isinstance(value, (list, tuple)) and value:
+        parts = [as_float_tensor(torch, np, v, what) for v in value]
+        if len({tuple(p.shape) for p in parts}) != 1:
+            raise FixtureError(f"{what}: the processor returned crops of different shapes "
+                               f"{[tuple(p.shape) for p in parts]}")
+        t = torch.stack(parts)
+    else:
+        raise FixtureError(f"{what}: unexpected pixel_values of type {type(value).__name__}")
+    return t.detach().to("cpu", torch.float32).contiguous()
+
+
+def as_sizes(torch, value):
+    if isinstance(value, torch.Tensor):
+        return [[int(a), int(b)] for a, b in value.tolist()]
+    return [[int(a), int(b)] for a, b in [tuple(v) for v in value]]
+
+
+# ---------------------------------------------------------------------------------------------------
+# transformers' processors (4.x: LlavaNextImageProcessor is the PIL one; later 5.x: LlavaNextImageProcessorPil,
+# while LlavaNextImageProcessor is the torchvision backend)
+# ---------------------------------------------------------------------------------------------------
+
+def image_processor_candidates(transformers, out):
+    kwargs = {k: v for k, v in next_preprocessor_config_json().items()
+              if k not in ("image_processor_type", "processor_class")}
+    candidates = []
+
+    def add_class(name):
+        try:
+            cls = getattr(transformers, name, None)
+        except Exception:  # a lazy import that needs a missing backend
+            cls = None
+        if cls is not None:
+            candidates.append((f"{name}(**preprocessor_config)", lambda cls=cls: cls(**kwargs)))
+
+    add_class("LlavaNextImageProcessorPil")
+    add_class("LlavaNextImageProcessor")
+    try:
+        plain = getattr(transformers, "LlavaNextImageProcessor", None)
+    except Exception:
+        plain = None
+    if plain is not None:  # 5.x layouts that pick the backend by argument
+        for backend in ("pil", "python"):
+            candidates.append((f"LlavaNextImageProcessor(**preprocessor_config, backend={backend!r})",
+                               lambda backend=backend: plain(**kwargs, backend=backend)))
+    try:
+        from transformers import AutoImageProcessor
+    except ImportError:
+        AutoImageProcessor = None
+    if AutoImageProcessor is not None:
+        candidates.append(("AutoImageProcessor.from_pretrained(backend='pil')",
+                           lambda: AutoImageProcessor.from_pretrained(out, local_files_only=True, backend="pil")))
+        candidates.append(("AutoImageProcessor.from_pretrained(use_fast=False)",
+                           lambda: AutoImageProcessor.from_pretrained(out, local_files_only=True, use_fast=False)))
+    return candidates
+
+
+def run_image_processor(torch, np, ip, pil_images, what):
+    enc = ip(images=pil_images, return_tensors="pt")
+    if "pixel_values" not in enc or "image_sizes" not in enc:
+        raise FixtureError(f"{what}: the image processor returned {sorted(enc.keys())}, "
+                           "expected pixel_values and image_sizes")
+    return as_float_tensor(torch, np, enc["pixel_values"], what), as_sizes(torch, enc["image_sizes"])
+
+
+def choose_image_processor(torch, np, Image, transformers, out, images_by_case, warnings):
+    """The first candidate whose pixel values equal the script's own Pillow computation for every case;
+    failing that, the first one that runs at all (with a warning: the Java engine follows the PIL path)."""
+    report, first_working = [], None
+    own = {name: own_pil_pixel_values(torch, np, Image, pils) for name, pils in images_by_case.items()}
+    for label, factory in image_processor_candidates(transformers, out):
+        entry = {"candidate": label}
+        try:
+            ip = factory()
+            entry["class"] = type(ip).__name__
+            entry["module"] = type(ip).__module__
+            backend = getattr(ip, "backend", None)  # 5.x: "pil" or "torchvision"; 4.x has none
+            entry["backend"] = backend if isinstance(backend, str) else None
+            worst = 0.0
+            for name, pils in images_by_case.items():
+                pv, sizes = run_image_processor(torch, np, ip, pils, f"{label}, case {name}")
+                if tuple(pv.shape) != tuple(own[name].shape):
+                    raise FixtureError(f"pixel_values shape {tuple(pv.shape)}, the PIL path gives "
+                                       f"{tuple(own[name].shape)}")
+                want_sizes = [[im.size[1], im.size[0]] for im in pils]
+                if sizes != want_sizes:
+                    raise FixtureError(f"image_sizes {sizes}, expected (height, width) {want_sizes}")
+                worst = max(worst, float((pv - own[name]).abs().max()))
+            entry["max_abs_diff_vs_own_pil"] = worst
+        except Exception as e:  # try the next candidate
+            entry["error"] = f"{type(e).__name__}: {e}"
+            report.append(entry)
+            continue
+        report.append(entry)
+        if first_working is None:
+            first_working = (ip, entry)
+        if entry["max_abs_diff_vs_own_pil"] <= PIL_EXACT_TOLERANCE:
+            return ip, entry, report
+    if first_working is None:
+        raise FixtureError("no LLaVA-NeXT image processor could be built and run: "
+                           + "; ".join(f"{r['candidate']}: {r.get('error')}" for r in report))
+    ip, entry = first_working
+    warn(f"no image processor reproduces the Pillow path (best: {entry['candidate']}, max |diff| "
+         f"{entry['max_abs_diff_vs_own_pil']:.3g}); its pixel values are recorded anyway, and the Java "
+         "pixel-value check will show the difference", warnings)
+    return ip, entry, report
+
+
+def load_hf_tokenizer(out, warnings):
+    try:
+        from transformers import AutoTokenizer
+        return AutoTokenizer.from_pretrained(out, local_files_only=True)
+    except Exception as e:
+        warn(f"AutoTokenizer.from_pretrained failed ({type(e).__name__}: {e}); using PreTrainedTokenizerFast",
+             warnings)
+    try:
+        from transformers import PreTrainedTokenizerFast
+        return PreTrainedTokenizerFast(tokenizer_file=os.path.join(out, "tokenizer.json"), bos_token="<s>",
+                                       eos_token="</s>", unk_token="<unk>", pad_token="<unk>")
+    except Exception as e:
+        raise FixtureError(f"cannot build a transformers tokenizer from {out}/tokenizer.json: "
+                           f"{type(e).__name__}: {e}") from e
+
+
+def build_next_processor(transformers, image_processor, hf_tokenizer, warnings):
+    try:
+        from transformers import LlavaNextProcessor
+    except ImportError as e:
+        warn(f"transformers has no LlavaNextProcessor ({e}); <image> is expanded by this script", warnings)
+        return None
+    try:
+        return LlavaNextProcessor(image_processor=image_processor, tokenizer=hf_tokenizer, patch_size=PATCH_SIZE,
+                                  vision_feature_select_strategy="default", num_additional_image_tokens=1,
+                                  image_token=IMAGE_TOKEN)
+    except Exception as e:
+        warn(f"LlavaNextProcessor(...) failed ({type(e).__name__}: {e}); <image> is expanded by this script",
+             warnings)
+        return None
+
+
+def processor_encode(torch, np, processor, pil_images, prompt, what):
+    enc = processor(images=pil_images, text=prompt, return_tensors="pt")
+    ids = enc["input_ids"]
+    ids = ids[0].tolist() if isinstance(ids, torch.Tensor) else list(ids[0])
+    pv = as_float_tensor(torch, np, enc["pixel_values"], what)
+    return [int(i) for i in ids], pv, as_sizes(torch, enc["image_sizes"])
+
+
+# ---------------------------------------------------------------------------------------------------
+# Running LLaVA-NeXT
+# ---------------------------------------------------------------------------------------------------
+
+def next_inputs(torch, ids, pv, sizes, device, dtype):
+    input_ids = torch.tensor([ids], dtype=torch.long, device=device)
+    return {
+        "input_ids": input_ids,
+        "attention_mask": torch.ones_like(input_ids),
+        "pixel_values": pv.to(device=device, dtype=dtype),
+        "image_sizes": torch.tensor(sizes, dtype=torch.long, device=device),
+    }
+
+
+def next_forward(torch, model, ids, pv, sizes, device, dtype):
+    out = model(**next_inputs(torch, ids, pv, sizes, device, dtype))
+    logits = out.logits
+    if logits is None or tuple(logits.shape) != (1, len(ids), VOCAB_SIZE):
+        raise FixtureError(f"unexpected logits shape {None if logits is None else tuple(logits.shape)}")
+    if not torch.isfinite(logits).all():
+        raise FixtureError("the model produced non-finite logits")
+    return logits[0].detach().to("cpu", torch.float64), out
+
+
+def next_greedy_manual(torch, model, ids, pv, sizes, device, dtype):
+    seq = list(ids)
+    new, margins = [], []
+    for _ in range(MAX_NEW_TOKENS):
+        logits, _ = next_forward(torch, model, seq, pv, sizes, device, dtype)
+        last = logits[-1]
+        top = torch.topk(last, 2)
+        nxt = int(torch.argmax(last))
+        if nxt == IMAGE_TOKEN_ID:
+            raise FixtureError("greedy decoding produced <image>, which cannot be re-fed; pick another --seed")
+        margins.append(float(top.values[0] - top.values[1]))
+        new.append(nxt)
+        seq.append(nxt)
+        if nxt == EOS_ID:
+            break
+    return new, margins
+
+
+def next_greedy_generate(torch, model, ids, pv, sizes, device, dtype):
+    out = model.generate(**next_inputs(torch, ids, pv, sizes, device, dtype), do_sample=False,
+                         max_new_tokens=MAX_NEW_TOKENS, eos_token_id=EOS_ID, pad_token_id=PAD_ID)
+    seqs = out.sequences if hasattr(out, "sequences") else out
+    full = seqs[0].tolist()
+    if full[: len(ids)] != list(ids):
+        raise FixtureError("generate() returned a sequence that does not start with the prompt")
+    return full[len(ids):]
+
+
+def forward_capturing_llm_inputs(torch, model, ids, pv, sizes, device, dtype):
+    """One forward pass that also records the inputs_embeds the language model received: the rows at the
+    <image> positions are the packed image features exactly as transformers merged them."""
+    lm = submodule(model, "language_model")
+    captured = {}
+
+    def hook(module, args, kwargs):
+        emb = kwargs.get("inputs_embeds")
+        if isinstance(emb, torch.Tensor):
+            captured["inputs_embeds"] = emb.detach().clone()
+
+    handle = lm.register_forward_pre_hook(hook, with_kwargs=True)
+    try:
+        logits, out = next_forward(torch, model, ids, pv, sizes, device, dtype)
+    finally:
+        handle.remove()
+    emb = captured.get("inputs_embeds")
+    packed = None
+    if emb is not None and emb.dim() == 3 and emb.shape[1] == len(ids):
+        mask = torch.tensor(ids, device=emb.device) == IMAGE_TOKEN_ID
+        packed = emb[0][mask].to("cpu", torch.float64)
+    return logits, out, packed
+
+
+def call_with_fallbacks(fn, attempts):
+    """Calls fn with each kwargs dict in turn until one is accepted (TypeError: other signature)."""
+    errors = []
+    for kwargs in attempts:
+        try:
+            return fn(**kwargs)
+        except TypeError as e:
+            errors.append(f"{sorted(kwargs)}: {e}")
+    raise FixtureError("no accepted signature: " + " | ".join(errors))
+
+
+def api_packed_features(torch, model, pv, sizes, device, dtype):
+    """Packed image features through transformers' own API, whichever shape this version has:
+    4.5x get_image_features returns the packed list; 5.x returns a ModelOutput whose pooler_output holds it;
+    a version returning per-crop features [crops, 64, hidden] gets them packed by pack_image_features.
+    Returns (features [tokens, hidden] float64 on the CPU, a description of the path taken)."""
+    inner = getattr(model, "model", None)
+    owners = [m for m in (inner, model) if m is not None]
+    getter = next((getattr(m, "get_image_features") for m in owners if callable(getattr(m, "get_image_features", None))),
+                  None)
+    if getter is None:
+        raise FixtureError(f"{type(model).__name__} has no get_image_features")
+    pixel_values = pv.to(device=device, dtype=dtype)
+    image_sizes = torch.tensor(sizes, dtype=torch.long, device=device)
+    result = call_with_fallbacks(getter, [
+        dict(pixel_values=pixel_values, image_sizes=image_sizes, vision_feature_layer=-2,
+             vision_feature_select_strategy="default"),
+        dict(pixel_values=pixel_values, image_sizes=image_sizes),
+    ])
+    path = ["get_image_features"]
+    if hasattr(result, "pooler_output") and not isinstance(result, (list, tuple, torch.Tensor)):
+        features = result.pooler_output
+        path.append("pooler_output")
+        if features is None:
+            raise FixtureError("get_image_features returned a ModelOutput with pooler_output None")
+    elif (isinstance(result, tuple) and len(result) == 2 and isinstance(result[1], torch.Tensor)
+          and result[1].dim() == 1 and not isinstance(result[0], torch.Tensor)):
+        features = result[0]
+        path.append("(features, feature_lens)[0]")
+    else:
+        features = result
+    if isinstance(features, torch.Tensor):
+        features = [features] if features.dim() == 2 else list(features)
+    features = list(features)
+    if not features or not all(isinstance(f, torch.Tensor) for f in features):
+        raise FixtureError(f"get_image_features gave {type(result).__name__} holding no tensors")
+    dims = {f.dim() for f in features}
+    if dims == {3}:
+        packer = next((getattr(m, "pack_image_features") for m in owners
+                       if callable(getattr(m, "pack_image_features", None))), None)
+        if packer is None:
+            raise FixtureError("get_image_features gave per-crop features and there is no pack_image_features")
+        newline = next((getattr(m, "image_newline") for m in owners
+                        if isinstance(getattr(m, "image_newline", None), torch.Tensor)), None)
+        packed = call_with_fallbacks(packer, [
+            dict(image_features=features, image_sizes=image_sizes, vision_feature_select_strategy="default",
+                 image_newline=newline),
+            dict(image_features=features, image_sizes=image_sizes, image_newline=newline),
+        ])
+        if isinstance(packed, tuple):
+            packed = packed[0]
+        features = [packed] if isinstance(packed, torch.Tensor) else list(packed)
+        path.append("pack_image_features")
+    elif dims != {2}:
+        raise FixtureError(f"get_image_features gave tensors of {sorted(dims)} dimensions")
+    else:
+        path.append("packed")
+    flat = torch.cat([f.reshape(-1, f.shape[-1]) for f in features], dim=0)
+    return flat.detach().to("cpu", torch.float64), " -> ".join(path)
+
+
+def next_crop_features(torch, model, config, crops, device, dtype):
+    """Layer -2 hidden states without CLS for each crop [crops, 64, vision hidden], and their projection."""
+    tower = submodule(model, "vision_tower")
+    projector = submodule(model, "multi_modal_projector")
+    out = tower(crops.to(device=device, dtype=dtype), output_hidden_states=True)
+    hidden = getattr(out, "hidden_states", None)
+    n_layers = config.vision_config.num_hidden_layers
+    if hidden is None or len(hidden) != n_layers + 1:
+        raise FixtureError(f"vision tower returned {None if hidden is None else len(hidden)} hidden states, "
+                           f"expected {n_layers + 1}")
+    selected = hidden[config.vision_feature_layer][:, 1:]
+    projected = projector(selected)
+    v = selected.detach().to("cpu", torch.float64)
+    p = projected.detach().to("cpu", torch.float64)
+    if tuple(v.shape) != (crops.shape[0], NEXT_TOKENS_PER_CROP, NEXT_VISION_HIDDEN):
+        raise FixtureError(f"unexpected crop feature shape {tuple(v.shape)}")
+    return v, p
+
+
+# ---------------------------------------------------------------------------------------------------
+# Main for --family llava_next
+# ---------------------------------------------------------------------------------------------------
+
+def run_next(args):
+    torch, transformers, tokenizers_mod, safetensors_mod, ver = import_stack()
+    np, Image = import_pil_numpy()
+    import safetensors.torch as st
+    try:
+        from transformers import LlavaNextForConditionalGeneration
+    except ImportError as e:
+        raise FixtureError(f"transformers {transformers.__version__} has no LlavaNextForConditionalGeneration "
+                           f"({e})") from e
+
+    warnings = []
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise FixtureError("--device cuda given but torch.cuda.is_available() is False")
+    device = torch.device(args.device)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")
+
+    out = os.path.abspath(args.out)
+    prepare_out_dir(out, NEXT_OUTPUT_FILES)
+    log(f"family llava_next: transformers {transformers.__version__}, torch {torch.__version__}, "
+        f"device {device}, out {out}")
+
+    # --- tokenizer, processor configs, images ---
+    tok = build_tokenizer(tokenizers_mod)
+    tok.save(os.path.join(out, "tokenizer.json"))
+    write_json(os.path.join(out, "tokenizer_config.json"), tokenizer_config_json())
+    write_json(os.path.join(out, "preprocessor_config.json"), next_preprocessor_config_json())
+    write_json(os.path.join(out, "processor_config.json"), next_processor_config_json())
+
+    gen = torch.Generator(device="cpu").manual_seed(args.seed)
+    images = {}
+    for name, _, sizes in NEXT_PROMPTS:
+        images[name] = [make_next_image(torch, gen, w, h, n, red)
+                        for (w, h), (n, red) in zip(sizes, NEXT_IMAGE_SHAPES[name])]
+    pils = {name: [Image.fromarray(im.numpy()) for im in ims] for name, ims in images.items()}
+    for name, _, sizes in NEXT_PROMPTS:
+        got = [list(p.size) for p in pils[name]]
+        if got != [list(s) for s in sizes]:
+            raise FixtureError(f"case {name!r}: images are {got} (width, height), expected {sizes}")
+
+    # --- transformers' preprocessing ---
+    image_processor, ip_entry, ip_report = choose_image_processor(torch, np, Image, transformers, out, pils,
+                                                                  warnings)
+    log(f"image processor: {ip_entry['candidate']} -> {ip_entry.get('class')} (backend "
+        f"{ip_entry.get('backend')}), max |diff| to the Pillow path {ip_entry['max_abs_diff_vs_own_pil']:.3g}")
+    hf_tok = load_hf_tokenizer(out, warnings)
+    processor = build_next_processor(transformers, image_processor, hf_tok, warnings)
+
+    try:
+        from transformers.image_processing_utils import select_best_resolution as hf_best_resolution
+    except ImportError:
+        hf_best_resolution = None
+    try:
+        from transformers.models.llava_next.modeling_llava_next import image_size_to_num_patches
+    except ImportError:
+        image_size_to_num_patches = None
+
+    cases = []
+    for name, prompt, sizes in NEXT_PROMPTS:
+        n_images = len(sizes)
+        raw_ids = tok.encode(prompt).ids
+        if raw_ids.count(IMAGE_TOKEN_ID) != n_images or raw_ids[0] != BOS_ID:
+            raise FixtureError(f"prompt {name!r} tokenized to {raw_ids}: expected <s> first and {n_images} <image>")
+        if 0 in raw_ids:
+            raise FixtureError(f"prompt {name!r} has unknown words: {tok.encode(prompt).tokens}")
+        layouts = [own_layout(h, w) for (w, h) in sizes]
+        for (w, h), lay in zip(sizes, layouts):
+            if hf_best_resolution is not None:
+                hf_best = [int(v) for v in hf_best_resolution((h, w), NEXT_PINPOINTS)]
+                if hf_best != lay["best_resolution"]:
+                    raise FixtureError(f"case {name!r}: select_best_resolution gives {hf_best} for {w}x{h}, "
+                                       f"this script {lay['best_resolution']}")
+            if image_size_to_num_patches is not None:
+                n = int(image_size_to_num_patches(image_size=(h, w), grid_pinpoints=NEXT_PINPOINTS,
+                                                  patch_size=NEXT_IMAGE_SIZE))
+                if n != lay["num_crops"]:
+                    raise FixtureError(f"case {name!r}: image_size_to_num_patches gives {n} crops for {w}x{h}, "
+                                       f"this script {lay['num_crops']}")
+        own_counts = [lay["num_image_tokens"] for lay in layouts]
+
+        if processor is not None:
+            ids, pv, image_sizes = processor_encode(torch, np, processor, pils[name], prompt, f"case {name}")
+            counts = []
+            for i, pil in enumerate(pils[name]):
+                one, _, _ = processor_encode(torch, np, processor, [pil], IMAGE_TOKEN, f"case {name} image {i}")
+                counts.append(one.count(IMAGE_TOKEN_ID))
+            if sum(counts) != ids.count(IMAGE_TOKEN_ID):
+                raise FixtureError(f"case {name!r}: per-image token counts {counts} do not add up to the "
+                                   f"{ids.count(IMAGE_TOKEN_ID)} image tokens of the whole prompt")
+            count_source = "LlavaNextProcessor"
+            alone, _ = run_image_processor(torch, np, image_processor, pils[name], f"case {name}")
+            gap = float((alone - pv).abs().max()) if alone.shape == pv.shape else float("inf")
+            if gap != 0.0:
+                warn(f"case {name!r}: LlavaNextProcessor's pixel_values differ from its image processor's alone "
+                     f"(max |diff| {gap:.3g}, shapes {tuple(pv.shape)} / {tuple(alone.shape)}); the processor's "
+                     "are recorded", warnings)
+        else:
+            pv, image_sizes = run_image_processor(torch, np, image_processor, pils[name], f"case {name}")
+            counts = own_counts
+            ids = None
+            count_source = "this script (no LlavaNextProcessor)"
+        if counts != own_counts:
+            warn(f"case {name!r}: the processor expands <image> to {counts} tokens, unpad arithmetic gives "
+                 f"{own_counts}", warnings)
+        own_text = prompt
+        for count in counts:
+            own_text = own_text.replace(IMAGE_TOKEN, "\x00" * count, 1)
+        own_ids = tok.encode(own_text.replace("\x00", IMAGE_TOKEN)).ids
+        if ids is None:
+            ids = own_ids
+        elif ids != own_ids:
+            warn(f"case {name!r}: LlavaNextProcessor's ids differ from tokenizer.json's on the expanded prompt "
+                 "(the processor's are recorded)", warnings)
+        want_sizes = [[h, w] for (w, h) in sizes]
+        if image_sizes != want_sizes:
+            raise FixtureError(f"case {name!r}: image_sizes {image_sizes}, expected {want_sizes}")
+        if tuple(pv.shape) != (n_images, max(l["num_crops"] for l in layouts), 3, NEXT_IMAGE_SIZE, NEXT_IMAGE_SIZE):
+            raise FixtureError(f"case {name!r}: pixel_values have shape {tuple(pv.shape)}")
+        for i, lay in enumerate(layouts):
+            padding = pv[i, lay["num_crops"]:]
+            if padding.numel() and float(padding.abs().max()) != 0.0:
+                raise FixtureError(f"case {name!r}: the padding crops of image {i} are not zero")
+        cases.append({
+            "name": name, "prompt": prompt, "num_images": n_images,
+            "images": [{"key": f"images_{name}_{i}", "width": w, "height": h} for i, (w, h) in enumerate(sizes)],
+            "image_sizes": image_sizes, "image_sizes_key": f"image_sizes_{name}",
+            "num_crops": [lay["num_crops"] for lay in layouts],
+            "num_image_tokens": counts, "num_image_tokens_source": count_source,
+            "layouts": layouts,
+            "pixel_values_key": f"pixel_values_{name}", "pixel_values_shape": list(pv.shape),
+            "input_ids_unexpanded": raw_ids, "input_ids": ids,
+            "_pixel_values": pv,
+        })
+        log(f"case {name}: images {sizes} (w x h) -> crops {[l['num_crops'] for l in layouts]}, "
+            f"image tokens {counts}, {len(ids)} ids")
+
+    # --- model: build, save, reload check ---
+    model, impls = build_next_model(torch, transformers, ver, args.seed, warnings)
+    config = model.config
+    weight_names = save_and_verify(torch, model, LlavaNextForConditionalGeneration, out, ver)
+    if not any(n.endswith("image_newline") for n in weight_names):
+        raise FixtureError("model.safetensors has no image_newline tensor")
+    log(f"saved and reloaded checkpoint: {len(weight_names)} tensors, layout {weight_layout(weight_names)}")
+
+    # --- float32 pass ---
+    model = model.to(device)
+    f32 = {}
+    with torch.no_grad():
+        for c in cases:
+            args32 = (c["input_ids"], c["_pixel_values"], c["image_sizes"], device, torch.float32)
+            logits32, _ = next_forward(torch, model, *args32)
+            f32[c["name"]] = (logits32, next_greedy_generate(torch, model, *args32))
+
+    # --- float64 pass (the reference) ---
+    model = model.to(dtype=torch.float64)
+    tensors = {}
+    packed_source = None
+    cross = {}
+    with torch.no_grad():
+        for c in cases:
+            name, ids, pv, sizes = c["name"], c["input_ids"], c["_pixel_values"], c["image_sizes"]
+            args64 = (ids, pv, sizes, device, torch.float64)
+            logits64, fwd, hook_packed = forward_capturing_llm_inputs(torch, model, *args64)
+            answer_manual, margins = next_greedy_manual(torch, model, *args64)
+            answer_gen = next_greedy_generate(torch, model, *args64)
+            if answer_manual != answer_gen:
+                raise FixtureError(f"case {name!r}: generate() gave {answer_gen} but step-by-step greedy gave "
+                                   f"{answer_manual} (margins {margins}); pick another --seed")
+            logits32, answer32 = f32[name]
+            diff = float((logits32 - logits64).abs().max())
+            n = len(ids)
+            c.update({
+                "num_tokens": n,
+                "first_logits": logits64[-1].tolist(),
+                "first_logits_float32": logits32[-1].tolist(),
+                "last4_positions": list(range(n - 4, n)),
+                "last4_logits": logits64[-4:].tolist(),
+                "answer_ids": answer_manual,
+                "answer": tok.decode(answer_manual, skip_special_tokens=True),
+                "margins": margins,
+                "min_margin": min(margins),
+                "answer_ids_float32": answer32,
+                "float32_greedy_matches": answer32 == answer_manual,
+                "float32_vs_float64_max_abs_diff": diff,
+            })
+            if answer32 != answer_manual:
+                warn(f"case {name!r}: float32 greedy {answer32} differs from float64 {answer_manual}", warnings)
+            if min(margins) < 10 * diff:
+                warn(f"case {name!r}: min_margin {min(margins):.3g} is under 10x the float32 error {diff:.3g}",
+                     warnings)
+            if hook_packed is not None and hook_packed.shape[0] != sum(c["num_image_tokens"]):
+                raise FixtureError(f"case {name!r}: the language model got {hook_packed.shape[0]} image rows, "
+                                   f"the processor expanded {sum(c['num_image_tokens'])}")
+            tensors[c["pixel_values_key"]] = pv.contiguous()
+            tensors[c["image_sizes_key"]] = torch.tensor(sizes, dtype=torch.int64)
+            for i, im in enumerate(images[name]):
+                tensors[f"images_{name}_{i}"] = im.contiguous()
+            if name != "a":
+                continue
+            try:
+                api_packed, packed_source = api_packed_features(torch, model, pv, sizes, device, torch.float64)
+            except Exception as e:
+                api_packed = None
+                cross["api_packed_features_error"] = f"{type(e).__name__}: {e}"
+                warn(f"transformers' get_image_features/pack_image_features path failed ({type(e).__name__}: "
+                     f"{e}); the packed features are the language model's inputs at the <image> positions",
+                     warnings)
+            if api_packed is None and hook_packed is None:
+                raise FixtureError("cannot obtain the packed image features: get_image_features failed "
+                                   f"({cross.get('api_packed_features_error')}) and the language model's "
+                                   "inputs_embeds could not be captured")
+            if api_packed is not None and hook_packed is not None:
+                if api_packed.shape != hook_packed.shape:
+                    raise FixtureError(f"packed features from {packed_source} have shape {tuple(api_packed.shape)}, "
+                                       f"the language model received {tuple(hook_packed.shape)}")
+                gap = float((api_packed - hook_packed).abs().max())
+                cross["api_vs_merged_packed_features_max_abs_diff"] = gap
+                if gap > 1e-10:
+                    raise FixtureError(f"packed features from {packed_source} differ from what the language model "
+                                       f"received by {gap:.3g}")
+            packed = api_packed if api_packed is not None else hook_packed
+            if packed_source is None:
+                packed_source = "language model inputs_embeds at the <image> positions (forward pre-hook)"
+            ihs = getattr(fwd, "image_hidden_states", None)
+            if isinstance(ihs, torch.Tensor) and ihs.numel() == packed.numel():
+                cross["image_hidden_states_max_abs_diff"] = float(
+                    (ihs.detach().to("cpu", torch.float64).reshape(packed.shape) - packed).abs().max())
+            if packed.shape != (c["num_image_tokens"][0], NEXT_TEXT_HIDDEN):
+                raise FixtureError(f"packed features have shape {tuple(packed.shape)}, expected "
+                                   f"({c['num_image_tokens'][0]}, {NEXT_TEXT_HIDDEN})")
+            crops = pv[0, : c["num_crops"][0]]
+            v, p = next_crop_features(torch, model, config, crops, device, torch.float64)
+            if not torch.allclose(p[0], packed[:NEXT_TOKENS_PER_CROP], rtol=0, atol=1e-9):
+                raise FixtureError("the first 64 packed features are not the base crop's projected features")
+            c.update({
+                "packed_features_key": "packed_features_a", "packed_features_shape": list(packed.shape),
+                "crop_features_key": "crop_features_layer_minus2_a", "crop_features_shape": list(v.shape),
+            })
+            tensors["packed_features_a"] = packed.contiguous()
+            tensors["crop_features_layer_minus2_a"] = v.contiguous()
+    st.save_file(tensors, os.path.join(out, "inputs.safetensors"), metadata={"format": "pt"})
+
+    try:
+        from transformers import AutoProcessor
+        auto = AutoProcessor.from_pretrained(out, local_files_only=True)
+        cross["auto_processor_class"] = type(auto).__name__
+        cross["auto_image_processor_class"] = type(getattr(auto, "image_processor", None)).__name__
+        a = cases[0]
+        ids_auto, pv_auto, _ = processor_encode(torch, np, auto, pils[a["name"]], a["prompt"], "AutoProcessor")
+        cross["auto_processor_ids_match"] = ids_auto == a["input_ids"]
+        cross["auto_processor_pixel_max_abs_diff"] = float((pv_auto - a["_pixel_values"]).abs().max())
+    except Exception as e:  # informational only
+        cross["auto_processor_error"] = f"{type(e).__name__}: {e}"
+    for c in cases:
+        del c["_pixel_values"]
+
+    expected = {
+        "format": "vscan-parity-fixture",
+        "format_version": 1,
+        "family": "llava_next",
+        "generator": "tools/parity/make_fixtures.py --family llava_next",
+        "versions": {
+            "transformers": transformers.__version__,
+            "torch": torch.__version__,
+            "tokenizers": getattr(tokenizers_mod, "__version__", "?"),
+            "safetensors": getattr(safetensors_mod, "__version__", "?"),
+            "pillow": getattr(Image, "__version__", None) or getattr(sys.modules.get("PIL"), "__version__", "?"),
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+        "device": str(device),
+        "seed": args.seed,
+        "attn_implementation": impls,
+        "weight_layout": weight_layout(weight_names),
+        "weight_names": weight_names,
+        "image_token_id": IMAGE_TOKEN_ID,
+        "image_grid_pinpoints": NEXT_PINPOINTS,
+        "crop_size": NEXT_IMAGE_SIZE,
+        "patches_per_side": NEXT_PATCHES_PER_SIDE,
+        "tokens_per_crop": NEXT_TOKENS_PER_CROP,
+        "lm_head_zero_rows": [IMAGE_TOKEN_ID],
+        "generation": {"do_sample": False, "max_new_tokens": MAX_NEW_TOKENS, "bos_token_id": BOS_ID,
+                       "eos_token_id": EOS_ID, "pad_token_id": PAD_ID},
+        "image_processor": ip_entry,
+        "image_processor_candidates": ip_report,
+        "processor": type(processor).__name__ if processor is not None else None,
+        "packed_features_source": packed_source,
+        "reference_note": (
+            "Pixel values, image sizes and <image> expansion come from transformers' LlavaNextImageProcessor "
+            "(its PIL path) and LlavaNextProcessor; the model is fed exactly those pixel values. Logits, "
+            "answers and features come from the float32 checkpoint upcast to float64 (model.double()), batch-1 "
+            "forward passes of each case; RMSNorm, softmax and RoPE angles still run in float32 inside, so "
+            "compare with tolerances of about 1e-6 relative. `layouts` is this script's AnyRes arithmetic, "
+            "checked against transformers' select_best_resolution, image_size_to_num_patches and the "
+            "processor's token counts."),
+        "inputs_file": "inputs.safetensors",
+        "cases": cases,
+        "cross_checks": cross,
+        "warnings": warnings,
+    }
+    write_json(os.path.join(out, "expected.json"), expected)
+
+    n_warnings = len(warnings)
+    files, total = check_out_dir(out, warnings, NEXT_OUTPUT_FILES)
+    if len(warnings) != n_warnings:  # check_out_dir added one: keep expected.json's list complete
+        write_json(os.path.join(out, "expected.json"), expected)
+        files, total = check_out_dir(out, [], NEXT_OUTPUT_FILES)
+    log(f"wrote {len(files)} files, {total} bytes: {', '.join(files)}")
+    for c in cases:
+        log(f"case {c['name']}: {c['num_tokens']} tokens, answer {c['answer_ids']} ({c['answer']!r}), "
+            f"min_margin {c['min_margin']:.4g}, float32 vs float64 max |diff| "
+            f"{c['float32_vs_float64_max_abs_diff']:.3g}, float32 greedy matches: {c['float32_greedy_matches']}")
+    log(f"packed features: {packed_source}; cross-checks: {cross}")
+    if warnings:
+        log(f"{len(warnings)} warning(s); see expected.json 'warnings'")
+    log("done")
+
+
+def run(args):
+    if args.family == "llava_next":
+        run_next(args)
+    else:
+        run_llava(args)
+
+
 def parse_args(argv):
     p = argparse.ArgumentParser(description="Make transformers reference fixtures for the Java LLaVA engine.")
-    p.add_argument("--out", required=True, help="output directory (created; must hold no foreign files)")
+    p.add_argument("--out", required=True, help="output directory (created; must hold no foreign files); "
+                   "src/test/resources/parity for llava, src/test/resources/parity-next for llava_next")
+    p.add_argument("--family", choices=["llava", "llava_next"], default="llava",
+                   help="model family: LLaVA-1.5 (default) or LLaVA-NeXT (AnyRes)")
     p.add_argument("--seed", type=int, default=1234, help="seed for weights and images (default 1234)")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where to run the model")
     return p.parse_args(argv)
