@@ -26,10 +26,11 @@ import jinjava.javax.el.ExpressionFactory;
 
 /**
  * One Jinjava set up as transformers sets up Jinja for chat templates: {@code trim_blocks} (with
- * {@code lstrip_blocks} and the rest of Jinja's whitespace done by {@link JinjaSource}), {@code raise_exception},
- * {@code strftime_now}, the {@code generation} tag, a Python {@code tojson}, Python's string methods, Jinja's
- * precedence of {@code not}, booleans printed as {@code True}/{@code False}, and no
- * loader (no {@code include} or {@code import}). Jinjava renders concurrently; this instance is shared.
+ * {@code lstrip_blocks} and the rest of Jinja's whitespace done by {@link JinjaSource}),
+ * {@code raise_exception}, {@code strftime_now}, the {@code generation} tag, a Python {@code tojson},
+ * Python's string methods, Jinja's precedence of {@code not}, booleans printed as {@code True} and
+ * {@code False}, and no loader (no {@code include} or {@code import}). Jinjava renders concurrently; this
+ * instance is shared.
  */
 final class JinjaEnvironment {
 
