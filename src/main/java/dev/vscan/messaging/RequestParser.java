@@ -6,6 +6,7 @@ import dev.vscan.messaging.InferenceRequest.ImageInput;
 import dev.vscan.messaging.InferenceRequest.RequestOptions;
 import dev.vscan.messaging.InvalidRequestException.Code;
 import dev.vscan.model.extension.VisualPositions;
+import dev.vscan.model.text.ChatMessage;
 import dev.vscan.model.text.LlavaPrompt;
 import dev.vscan.reduction.ReductionConfig;
 import dev.vscan.reduction.ReductionMethod;
@@ -121,6 +122,19 @@ public final class RequestParser {
             return prompt;
         }
         return (LlavaPrompt.IMAGE_PLACEHOLDER + "\n").repeat(images) + prompt;
+    }
+
+    /**
+     * The prompt as one user turn of a conversation: its images as image parts before the text when it has
+     * no placeholders (where LLaVA's and Qwen's templates put them), else its text alone, the placeholders
+     * where the user put them. Rendered by the built-in vicuna prompt, either gives
+     * {@link LlavaPrompt#forPrompt LlavaPrompt.forPrompt}({@link #placeholderPrompt placeholderPrompt(prompt, images)}).
+     */
+    public static ChatMessage userTurn(String prompt, int images) {
+        if (prompt == null) {
+            throw new IllegalArgumentException("prompt must not be null");
+        }
+        return prompt.contains(LlavaPrompt.IMAGE_PLACEHOLDER) ? ChatMessage.user(prompt) : ChatMessage.user(images, prompt);
     }
 
     /** How many {@code <image>} placeholders {@code prompt} holds (non-overlapping). */

@@ -19,13 +19,14 @@ import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.image.ImageProcessingSpec;
 import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.text.LlavaTokenizer;
+import dev.vscan.model.text.PromptFormat;
 import dev.vscan.model.text.PromptTemplate;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Questions and encoded images in, answers out: the LLaVA prompt template, the checkpoint's tokenizer
+ * Questions and encoded images in, answers out: the checkpoint's prompt format, its tokenizer
  * and image processing around the batched {@link Generator}. The family follows config.json's
  * {@code model_type}: {@code llava} (LLaVA-1.5, one crop per image) or {@code llava_next} (AnyRes crops,
  * packed with unpad and newlines).
@@ -39,7 +40,7 @@ public final class LlavaPipeline implements AutoCloseable {
     private final ImagePreparer images;
     private final ImagePreprocessor preprocessor;
     private final VisualEncoder encoder;
-    private final PromptTemplate template;
+    private final PromptFormat template;
     private final Generator generator;
 
     /** A LLaVA-1.5 pipeline with the vicuna prompt. */
@@ -48,7 +49,7 @@ public final class LlavaPipeline implements AutoCloseable {
     }
 
     private LlavaPipeline(LlavaModel model, LlavaTokenizer tokenizer, ImagePreparer images,
-            ImagePreprocessor preprocessor, VisualEncoder encoder, PromptTemplate template) {
+            ImagePreprocessor preprocessor, VisualEncoder encoder, PromptFormat template) {
         this.model = model;
         this.tokenizer = tokenizer;
         this.images = images;
@@ -68,7 +69,7 @@ public final class LlavaPipeline implements AutoCloseable {
             LlavaTokenizer tokenizer = LlavaTokenizer.load(dir, model.config().imageTokenIndex());
             ImagePreprocessor preprocessor = new ImagePreprocessor(imageSpec(dir), limits);
             return new LlavaPipeline(model, tokenizer, preprocessor, preprocessor, VisualEncoder.llava(model),
-                    PromptTemplate.forTextModel(ConfigLoader.textModelType(dir)));
+                    promptFormat(dir));
         } catch (RuntimeException e) {
             model.close();
             throw e;
@@ -81,11 +82,16 @@ public final class LlavaPipeline implements AutoCloseable {
             LlavaTokenizer tokenizer = LlavaTokenizer.load(dir, next.config().base().imageTokenIndex());
             AnyResPreprocessor anyRes = new AnyResPreprocessor(imageSpec(dir), next.config().pinpoints(), limits);
             return new LlavaPipeline(next.llava(), tokenizer, anyRes, null, VisualEncoder.next(next),
-                    PromptTemplate.forTextModel(ConfigLoader.textModelType(dir)));
+                    promptFormat(dir));
         } catch (RuntimeException e) {
             next.close();
             throw e;
         }
+    }
+
+    /** The checkpoint's own chat template, else the built-in prompt of its text model. */
+    public static PromptFormat promptFormat(Path dir) {
+        return PromptFormat.forCheckpoint(dir, ConfigLoader.textModelType(dir));
     }
 
     /** The image processing a checkpoint asks for in its preprocessor_config.json. */
@@ -104,8 +110,11 @@ public final class LlavaPipeline implements AutoCloseable {
         return tokenizer;
     }
 
-    /** The prompt around a question: vicuna's or Mistral's, after the checkpoint's text model. */
-    public PromptTemplate template() {
+    /**
+     * How a conversation becomes the prompt: the checkpoint's chat template, else vicuna's or Mistral's
+     * prompt after its text model.
+     */
+    public PromptFormat template() {
         return template;
     }
 
@@ -136,7 +145,7 @@ public final class LlavaPipeline implements AutoCloseable {
         return new RunningBatch(model, encoder);
     }
 
-    /** Builds a request from a question and encoded images, with the LLaVA-1.5 template. */
+    /** Builds a request from a question and encoded images: one user turn, the images before the question. */
     public GenerationRequest request(String question, List<byte[]> images, SamplingParams sampling,
             VisualTokenReducer reducer, SequencePruner pruner) {
         List<ModelImage> prepared = new ArrayList<>();
@@ -158,7 +167,8 @@ public final class LlavaPipeline implements AutoCloseable {
     /** As above, with stage 1's kept tokens placed as {@code positions} says. */
     public GenerationRequest requestForPixels(String question, List<? extends ModelImage> pixels,
             SamplingParams sampling, VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions) {
-        long[] ids = tokenizer.encode(template.forImages(pixels.size(), question));
+        String prompt = template.forImages(pixels.size(), question);
+        long[] ids = tokenizer.encode(prompt, template.addSpecialTokens(prompt));
         return new GenerationRequest(ids, pixels, sampling, reducer, pruner, positions);
     }
 

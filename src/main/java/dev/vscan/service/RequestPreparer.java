@@ -19,7 +19,7 @@ import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.image.InvalidImageException;
 import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.text.LlavaTokenizer;
-import dev.vscan.model.text.PromptTemplate;
+import dev.vscan.model.text.PromptFormat;
 import dev.vscan.reduction.ReductionConfig;
 import dev.vscan.reduction.ReductionMethod;
 import dev.vscan.reduction.ReductionPlan;
@@ -28,7 +28,8 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * Turns a parsed request and its fetched image bytes into an engine request: the prompt template,
+ * Turns a parsed request and its fetched image bytes into an engine request: the prompt (the checkpoint's
+ * chat template or built-in prompt),
  * tokens, preprocessed pixels, sampling and the reduction plan. Everything a request can get wrong
  * surfaces here as an {@link InvalidRequestException}, before the request takes a place in a batch.
  */
@@ -46,7 +47,7 @@ public final class RequestPreparer implements AutoCloseable {
     private final LlavaTokenizer tokenizer;
     private final ImagePreparer preprocessor;
     private final LlavaNextConfig next;
-    private final PromptTemplate template;
+    private final PromptFormat template;
     private final int defaultMaxNewTokens;
     private final int maxNewTokensLimit;
 
@@ -61,7 +62,7 @@ public final class RequestPreparer implements AutoCloseable {
             this.preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(modelDir), limits);
         }
         this.tokenizer = LlavaTokenizer.load(modelDir, model.imageTokenIndex());
-        this.template = PromptTemplate.forTextModel(ConfigLoader.textModelType(modelDir));
+        this.template = LlavaPipeline.promptFormat(modelDir);
         this.defaultMaxNewTokens = defaultMaxNewTokens;
         this.maxNewTokensLimit = maxNewTokensLimit;
     }
@@ -75,8 +76,8 @@ public final class RequestPreparer implements AutoCloseable {
                 ? InferenceRequest.RequestOptions.defaults() : request.options();
         SamplingParams sampling = sampling(options);
         ReductionPlan plan = plan(options, pixels);
-        String prompt = template.forPrompt(RequestParser.placeholderPrompt(request.prompt(), images.size()));
-        long[] ids = tokenizer.encode(prompt);
+        String prompt = template.render(List.of(RequestParser.userTurn(request.prompt(), images.size())));
+        long[] ids = tokenizer.encode(prompt, template.addSpecialTokens(prompt));
         GenerationRequest generation = new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner(),
                 plan.positions());
         int visual = visualTokens(pixels, plan);

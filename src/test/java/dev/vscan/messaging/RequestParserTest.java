@@ -8,7 +8,9 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vscan.messaging.InvalidRequestException.Code;
 import dev.vscan.messaging.RequestParser.ParsedRequest;
+import dev.vscan.model.text.ChatMessage;
 import dev.vscan.model.text.LlavaPrompt;
+import dev.vscan.model.text.PromptTemplate;
 import java.nio.charset.StandardCharsets;
 import java.util.Collections;
 import java.util.List;
@@ -222,6 +224,16 @@ class RequestParserTest {
         }
         assertEquals("USER: <image>\nwhat colour is the big circle ? ASSISTANT:",
                 LlavaPrompt.forPrompt(RequestParser.placeholderPrompt("what colour is the big circle ?", 1)));
+    }
+
+    @Test
+    void aPromptIsOneUserTurnWithItsImagesFirstUnlessItPlacesThem() {
+        assertEquals(ChatMessage.user(2, "which is bigger?"), RequestParser.userTurn("which is bigger?", 2));
+        assertEquals(ChatMessage.user("compare <image> to <image>"), RequestParser.userTurn("compare <image> to <image>", 2));
+        for (String prompt : List.of("which is bigger?", "compare <image> to <image>")) {
+            assertEquals(LlavaPrompt.forPrompt(RequestParser.placeholderPrompt(prompt, 2)),
+                    PromptTemplate.VICUNA.render(List.of(RequestParser.userTurn(prompt, 2))));
+        }
     }
 
     @Test

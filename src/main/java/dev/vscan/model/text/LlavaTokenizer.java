@@ -57,7 +57,15 @@ public final class LlavaTokenizer implements AutoCloseable {
 
     /** Token ids of {@code text}, with the special tokens the file's post-processor adds (e.g. {@code <s>}). */
     public long[] encode(String text) {
-        return tokenizer.encode(text, true, false).getIds();
+        return encode(text, true);
+    }
+
+    /**
+     * Token ids of {@code text}, with or without the post-processor's special tokens: without for a prompt
+     * whose chat template already wrote them ({@link PromptFormat#addSpecialTokens}).
+     */
+    public long[] encode(String text, boolean addSpecialTokens) {
+        return tokenizer.encode(text, addSpecialTokens, false).getIds();
     }
 
     /** Text of {@code ids}, special tokens ({@code <s>}, {@code </s>}, {@code <image>}...) left out. */
