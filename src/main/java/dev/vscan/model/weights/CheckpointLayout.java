@@ -5,7 +5,7 @@ import java.util.Set;
 import java.util.stream.Collectors;
 
 /**
- * The weight-name layouts LLaVA checkpoints are published in. Canonical (internal) names are the
+ * The weight-name layouts LLaVA and Qwen2.5-VL checkpoints are published in. Canonical (internal) names are the
  * {@link #TRANSFORMERS_V5} ones; each layout is a list of prefix renames to and from them, the same
  * rules Hugging Face applies when loading an older checkpoint.
  */
@@ -29,7 +29,8 @@ public enum CheckpointLayout {
             new Rename("model.multi_modal_projector.", "model.multi_modal_projector."),
             new Rename("model.language_model.", "model.language_model."),
             new Rename("lm_head.", "lm_head."),
-            new Rename("model.image_newline", "model.image_newline"))),
+            new Rename("model.image_newline", "model.image_newline"),
+            new Rename("model.visual.", "model.visual."))),
 
     /**
      * What transformers 5.x {@code save_pretrained} writes for LLaVA: the legacy top-level prefixes,
@@ -40,7 +41,16 @@ public enum CheckpointLayout {
             new Rename("multi_modal_projector.", "model.multi_modal_projector."),
             new Rename("language_model.model.", "model.language_model."),
             new Rename("language_model.lm_head.", "lm_head."),
-            new Rename("image_newline", "model.image_newline")));
+            new Rename("image_newline", "model.image_newline"))),
+
+    /**
+     * The published Qwen2.5-VL layout: the vision tower under {@code visual.}, the decoder directly under
+     * {@code model.} ({@code model.layers...}), {@code lm_head} at the top.
+     */
+    QWEN_PUBLISHED(List.of(
+            new Rename("visual.", "model.visual."),
+            new Rename("model.", "model.language_model."),
+            new Rename("lm_head.", "lm_head.")));
 
     /** Rotary inverse frequencies are recomputed from the config; old checkpoints may still carry them. */
     public static final String IGNORED_SUFFIX = ".rotary_emb.inv_freq";
