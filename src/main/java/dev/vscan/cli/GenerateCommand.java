@@ -39,7 +39,8 @@ final class GenerateCommand {
     static int run(String[] args, PrintStream out) {
         Arguments a = new Arguments(args, 1,
                 Set.of("model", "image", "prompt", "max-new-tokens", "temperature", "top-p", "seed", "device",
-                        "reduction", "budget", "r1", "r2", "layer", "local-layer", "deep-layer", "windows", "positions"),
+                        "reduction", "budget", "r1", "r2", "layer", "local-layer", "deep-layer", "windows", "positions",
+                        "repetition-penalty"),
                 Set.of("json", "ignore-eos"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
@@ -48,8 +49,11 @@ final class GenerateCommand {
         String prompt = a.required("prompt");
         List<String> imageFiles = a.all("image");
         List<byte[]> images = readImages(imageFiles);
+        // the checkpoint's generation_config.json sets the default penalty (Qwen2.5-VL-Instruct: 1.05)
+        double penalty = a.decimal("repetition-penalty",
+                ConfigLoader.loadGeneration(modelDir).repetitionPenaltyOrNone());
         SamplingParams sampling = new SamplingParams(a.integer("max-new-tokens", 32), a.decimal("temperature", 0),
-                a.decimal("top-p", 1.0), a.longValue("seed", 0), a.flag("ignore-eos"));
+                a.decimal("top-p", 1.0), a.longValue("seed", 0), a.flag("ignore-eos"), penalty);
         EngineOptions options = EngineOptions.parse(a.string("device", "cpu"));
         ReductionConfig reduction = reduction(a);
         if (!Files.isDirectory(modelDir)) {

@@ -24,7 +24,8 @@ public final class Main {
             "  samples --model DIR --out DIR [--per-family N]",
             "  convert-checkpoint SRC DST [--layout llava-hf|transformers] [--shards N]",
             "  generate --model DIR --image FILE [--image FILE...] --prompt TEXT [--max-new-tokens N]",
-            "           [--temperature T] [--top-p P] [--seed N] [--ignore-eos] [--device cpu|gpu] [--json]",
+            "           [--temperature T] [--top-p P] [--seed N] [--repetition-penalty X] [--ignore-eos]",
+            "           [--device cpu|gpu] [--json]",
             "           [--reduction none|vscan|fastv|pdrop|visionzip|vscan-global|vscan-local|vscan-nomerge]",
             "           [--budget N | --r1 N --r2 N --layer K] [--local-layer N] [--deep-layer N] [--windows N]",
             "           [--positions reference|original]");

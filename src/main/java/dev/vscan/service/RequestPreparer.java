@@ -50,6 +50,7 @@ public final class RequestPreparer implements AutoCloseable {
     private final PromptFormat template;
     private final int defaultMaxNewTokens;
     private final int maxNewTokensLimit;
+    private final double repetitionPenalty;
 
     public RequestPreparer(Path modelDir, ImageLimits limits, int defaultMaxNewTokens, int maxNewTokensLimit) {
         if (LLAVA_NEXT.equals(ConfigLoader.modelType(modelDir))) {
@@ -65,6 +66,7 @@ public final class RequestPreparer implements AutoCloseable {
         this.template = LlavaPipeline.promptFormat(modelDir);
         this.defaultMaxNewTokens = defaultMaxNewTokens;
         this.maxNewTokensLimit = maxNewTokensLimit;
+        this.repetitionPenalty = ConfigLoader.loadGeneration(modelDir).repetitionPenaltyOrNone();
     }
 
     public Prepared prepare(InferenceRequest request, List<byte[]> images) {
@@ -124,7 +126,7 @@ public final class RequestPreparer implements AutoCloseable {
         }
         try {
             return new SamplingParams(maxNew, o.temperature() == null ? 0 : o.temperature(),
-                    o.topP() == null ? 1 : o.topP(), o.seed() == null ? 0 : o.seed());
+                    o.topP() == null ? 1 : o.topP(), o.seed() == null ? 0 : o.seed(), false, repetitionPenalty);
         } catch (IllegalArgumentException e) {
             throw new InvalidRequestException(Code.INVALID_OPTIONS, e.getMessage(), e);
         }

@@ -25,6 +25,7 @@ public final class ConfigLoader {
     public static final String GENERATION_FILE = "generation_config.json";
 
     private static final String LLAVA_NEXT = "llava_next";
+    private static final String QWEN2_5_VL = "qwen2_5_vl";
 
     private static final ObjectMapper JSON = new ObjectMapper().enable(SerializationFeature.INDENT_OUTPUT);
 
@@ -82,6 +83,20 @@ public final class ConfigLoader {
         }
     }
 
+    /** The language side of a Qwen2.5-VL config (model_type "qwen2_5_vl"), flat or nested. */
+    public static QwenLanguageConfig loadQwenLanguage(Path dir) {
+        JsonFields root = modelRoot(dir);
+        String modelType = root.stringOr("model_type", null);
+        if (!QWEN2_5_VL.equals(modelType)) {
+            throw root.error("model_type '" + modelType + "' is not " + QWEN2_5_VL);
+        }
+        try {
+            return QwenTextConfigReader.read(root);
+        } catch (IllegalArgumentException e) {
+            throw root.error(e.getMessage());
+        }
+    }
+
     private static List<int[]> pinpoints(JsonFields root) {
         JsonNode list = root.raw("image_grid_pinpoints");
         if (list == null || !list.isArray()) {
@@ -129,7 +144,7 @@ public final class ConfigLoader {
         try {
             return new GenerationConfig(root.intOrNull("bos_token_id"), root.intListOrNull("eos_token_id"),
                     root.intOrNull("pad_token_id"), root.intOrNull("max_new_tokens"), root.doubleOrNull("temperature"),
-                    root.doubleOrNull("top_p"), root.boolOrNull("do_sample"));
+                    root.doubleOrNull("top_p"), root.boolOrNull("do_sample"), root.doubleOrNull("repetition_penalty"));
         } catch (IllegalArgumentException e) {
             throw root.error(e.getMessage());
         }

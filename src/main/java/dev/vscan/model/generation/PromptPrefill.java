@@ -10,6 +10,7 @@ import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.extension.ReducedImage;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.llama.PrefillResult;
+import dev.vscan.model.llama.RopePositions;
 import java.util.ArrayList;
 import java.util.List;
 
@@ -59,13 +60,13 @@ final class PromptPrefill {
         long prefillStart = System.nanoTime();
         List<NDArray> sequences = new ArrayList<>();
         List<boolean[]> visual = new ArrayList<>();
-        List<long[]> positions = new ArrayList<>();
+        List<RopePositions> positions = new ArrayList<>();
         List<SequencePruner> pruners = new ArrayList<>();
         int[] textTokens = new int[requests.size()];
         for (int r = 0; r < requests.size(); r++) {
             GenerationRequest request = requests.get(r);
             textTokens[r] = splice(batch, request.promptIds(), images.get(r), sequences, visual);
-            positions.add(promptPositions.of(request.promptIds(), images.get(r), request.positions()));
+            positions.add(RopePositions.of(promptPositions.of(request.promptIds(), images.get(r), request.positions())));
             pruners.add(request.pruner());
         }
         PrefillResult result = model.language().prefill(sequences, positions, visual, pruners, cacheParent, reserve);

@@ -177,6 +177,9 @@ public final class RunningBatch implements AutoCloseable {
                 if (s.listener().wantsLogits()) {
                     s.listener().onLogits(row);
                 }
+                if (s.penalty() != null) {
+                    s.penalty().apply(row);
+                }
                 picked[b] = s.sampler().next(row);
             }
         }
@@ -188,7 +191,7 @@ public final class RunningBatch implements AutoCloseable {
     }
 
     private static boolean onDevice(RunningSequence s) {
-        return s.greedy() && !s.listener().wantsLogits();
+        return s.greedy() && !s.listener().wantsLogits() && s.penalty() == null;
     }
 
     private void failAll(RuntimeException e) {

@@ -13,6 +13,7 @@ public final class RunningSequence {
     private final GenerationRequest request;
     private final SequenceListener listener;
     private final TokenSampler sampler;
+    private final RepetitionPenalty penalty;
     private final SequenceCache cache;
     private final Prompt prompt;
     private long[] tokens = new long[8];
@@ -31,6 +32,8 @@ public final class RunningSequence {
         this.request = request;
         this.listener = listener;
         this.sampler = new TokenSampler(request.sampling());
+        this.penalty = request.sampling().penalisesRepetition()
+                ? new RepetitionPenalty(request.sampling().repetitionPenalty(), request.promptIds()) : null;
         this.cache = cache;
         this.prompt = prompt;
     }
@@ -54,6 +57,11 @@ public final class RunningSequence {
 
     TokenSampler sampler() {
         return sampler;
+    }
+
+    /** Its repetition penalty, or null when its sampling sets none. */
+    RepetitionPenalty penalty() {
+        return penalty;
     }
 
     boolean greedy() {
@@ -82,6 +90,9 @@ public final class RunningSequence {
             tokens = Arrays.copyOf(tokens, tokens.length * 2);
         }
         tokens[generated++] = token;
+        if (penalty != null) {
+            penalty.saw(token);
+        }
         listener.onToken(token);
         if (endOfSequence) {
             finishReason = FinishReason.EOS;

@@ -88,13 +88,14 @@ public final class LlamaDecoderLayer {
     /**
      * Head-mean attention that the last token of one sequence would pay to every token if this
      * layer ran on {@code hidden} [1, T, D]: its input norm and q/k projections, RoPE at the given
-     * table, float32 softmax over all (causally visible) keys. This is the stage-2 score of VScan.
+     * table (none when null), float32 softmax over all (causally visible) keys. This is the stage-2
+     * score of VScan.
      */
     NDArray probeLastTokenAttention(NDArray hidden, NDList rope) {
         NDArray normed = inputNorm.apply(hidden);
         long length = hidden.getShape().get(1);
         NDIndex last = new NDIndex(":, {}:", length - 1);
-        NDList lastRope = new NDList(rope.get(0).get(new NDIndex(":, :, {}:", length - 1)),
+        NDList lastRope = rope == null ? null : new NDList(rope.get(0).get(new NDIndex(":, :, {}:", length - 1)),
                 rope.get(1).get(new NDIndex(":, :, {}:", length - 1)));
         NDArray q = attention.queries(normed.get(last), lastRope);
         NDArray k = attention.keys(normed, rope);

@@ -19,7 +19,10 @@ import java.util.Arrays;
 import java.util.List;
 import java.util.function.Supplier;
 
-/** The Llama language model: embeddings, decoder layers, final norm and LM head. */
+/**
+ * The Llama language model: embeddings, decoder layers, final norm and LM head. Qwen2 is the same
+ * decoder with q/k/v biases and, in Qwen2.5-VL, M-RoPE over three position streams.
+ */
 public final class LlamaModel {
 
     private static final String PREFIX = "model.language_model.";
@@ -31,21 +34,32 @@ public final class LlamaModel {
     private final RmsNorm norm;
     private final NDArray lmHead;
     private final RotaryEmbedding rotary;
+    private final boolean rotaryInStageTwoScores;
 
     private LlamaModel(TextConfig config, NDArray embedTokens, List<LlamaDecoderLayer> layers, RmsNorm norm,
-            NDArray lmHead) {
+            NDArray lmHead, boolean rotaryInStageTwoScores) {
         this.config = config;
         this.embedTokens = embedTokens;
         this.layers = layers;
         this.norm = norm;
         this.lmHead = lmHead;
-        this.rotary = new RotaryEmbedding(config.headDim(), config.ropeTheta());
+        this.rotaryInStageTwoScores = rotaryInStageTwoScores;
+        this.rotary = new RotaryEmbedding(config.headDim(), config.ropeTheta(), config.mropeSectionOrNull());
     }
 
     /**
      * @param tiedEmbeddings use the embedding table as LM head (required when lm_head is absent)
      */
     public static LlamaModel load(ParameterSource p, TextConfig c, boolean tiedEmbeddings) {
+        return load(p, c, tiedEmbeddings, true);
+    }
+
+    /**
+     * @param rotaryInStageTwoScores whether the keys and query that score visual tokens for stage 2 are
+     *                               rotated (LLaVA's reference does; VScan's Qwen2.5-VL code does not)
+     */
+    public static LlamaModel load(ParameterSource p, TextConfig c, boolean tiedEmbeddings,
+            boolean rotaryInStageTwoScores) {
         long d = c.hiddenSize();
         long qWidth = (long) c.numAttentionHeads() * c.headDim();
         long kvWidth = (long) c.numKeyValueHeads() * c.headDim();
@@ -74,7 +88,7 @@ public final class LlamaModel {
             throw new IllegalArgumentException(
                     "checkpoint has no lm_head.weight and tie_word_embeddings is false in config.json");
         }
-        return new LlamaModel(c, embed, List.copyOf(layers), norm, head);
+        return new LlamaModel(c, embed, List.copyOf(layers), norm, head, rotaryInStageTwoScores);
     }
 
     public TextConfig config() {
@@ -120,24 +134,25 @@ public final class LlamaModel {
      */
     public PrefillResult prefill(List<NDArray> sequences, List<long[]> tokenPositions, List<boolean[]> visual,
             List<SequencePruner> pruners) {
-        return prefill(sequences, tokenPositions, visual, pruners, sequences.get(0).getManager(),
-                new int[sequences.size()]);
+        return prefill(sequences, tokenPositions.stream().map(RopePositions::of).toList(), visual, pruners,
+                sequences.get(0).getManager(), new int[sequences.size()]);
     }
 
     /**
-     * As above, with each sequence's cache made under {@code cacheParent} (so it may outlive the
-     * prefill's own arrays) and with room for {@code reserve[b]} generated tokens in every layer.
+     * As above, with each sequence's rotary positions on one stream or on M-RoPE's three, each cache
+     * made under {@code cacheParent} (so it may outlive the prefill's own arrays) and with room for
+     * {@code reserve[b]} generated tokens in every layer. Decoding continues after the largest position.
      */
-    public PrefillResult prefill(List<NDArray> sequences, List<long[]> tokenPositions, List<boolean[]> visual,
+    public PrefillResult prefill(List<NDArray> sequences, List<RopePositions> tokenPositions, List<boolean[]> visual,
             List<SequencePruner> pruners, NDManager cacheParent, int[] reserve) {
         int batch = sequences.size();
         NDManager manager = sequences.get(0).getManager();
-        long[][] positions = new long[batch][];
+        long[][][] positions = new long[batch][][];
         long[] nextPosition = new long[batch];
         for (int b = 0; b < batch; b++) {
             int length = (int) sequences.get(b).getShape().get(0);
             positions[b] = checkedPositions(b, tokenPositions.get(b), length);
-            nextPosition[b] = positions[b][length - 1] + 1;
+            nextPosition[b] = tokenPositions.get(b).max() + 1;
             validatePruner(pruners.get(b));
         }
         PaddedBatch state = PaddedBatch.leftPad(sequences, positions, visual.toArray(new boolean[0][]));
@@ -258,18 +273,27 @@ public final class LlamaModel {
         return logits(x.get(new NDIndex(":, 0, :")));
     }
 
-    private static long[] checkedPositions(int sequence, long[] positions, int length) {
-        if (positions.length != length) {
+    /** One stream must ascend strictly; M-RoPE's height and width streams go back at each image row. */
+    private long[][] checkedPositions(int sequence, RopePositions given, int length) {
+        if (given.length() != length) {
             throw new IllegalArgumentException("sequence " + sequence + " has " + length + " tokens but "
-                    + positions.length + " positions");
+                    + given.length() + " positions");
         }
-        for (int t = 0; t < length; t++) {
-            if (positions[t] < 0 || (t > 0 && positions[t] <= positions[t - 1])) {
-                throw new IllegalArgumentException("positions of sequence " + sequence
-                        + " must be non-negative and strictly ascending; token " + t + " has " + positions[t]);
+        long[][] streams = given.streams();
+        if (streams.length != 1 && streams.length != rotary.streams()) {
+            throw new IllegalArgumentException("sequence " + sequence + " has " + streams.length
+                    + " position streams; this model's rotary embedding takes 1 or " + rotary.streams());
+        }
+        for (long[] stream : streams) {
+            for (int t = 0; t < length; t++) {
+                boolean ordered = streams.length > 1 || t == 0 || stream[t] > stream[t - 1];
+                if (stream[t] < 0 || !ordered) {
+                    throw new IllegalArgumentException("positions of sequence " + sequence
+                            + " must be non-negative and strictly ascending; token " + t + " has " + stream[t]);
+                }
             }
         }
-        return positions.clone();
+        return streams;
     }
 
     private NDList ropeFor(NDManager manager, List<SequenceCache> caches, long[] shift, List<long[]> shifts, List<NDList> tables,
@@ -282,6 +306,7 @@ public final class LlamaModel {
         }
         long[][] positions = new long[shift.length][1];
         for (int b = 0; b < shift.length; b++) {
+            // a generated token stands at the same place on every M-RoPE stream
             positions[b][0] = caches.get(b).nextPosition() - shift[b];
         }
         NDList table = rotary.table(manager, positions, dtype);
@@ -299,7 +324,7 @@ public final class LlamaModel {
             long[] shift, long[] nextPosition) {
         int batch = state.batchSize();
         int[][] keep = new int[batch][];
-        long[][] newPositions = new long[batch][];
+        long[][][] newPositions = new long[batch][][];
         for (int b = 0; b < batch; b++) {
             int length = state.sequenceLength(b);
             SequencePruner pruner = pruners.get(b);
@@ -316,18 +341,24 @@ public final class LlamaModel {
             PruneDecision decision = pruner.decide(
                     new PruneContext(layersDone, visualTokens, length, next, previous));
             keep[b] = survivors(state.visual(b), visualTokens, decision.keptVisualTokens());
-            newPositions[b] = new long[keep[b].length];
-            for (int t = 0; t < keep[b].length; t++) {
-                newPositions[b][t] = decision.renumberPositions() ? t : state.positions(b)[keep[b][t]];
+            long[][] old = state.positions(b);
+            newPositions[b] = new long[old.length][keep[b].length];
+            long max = Long.MIN_VALUE;
+            for (int s = 0; s < old.length; s++) {
+                for (int t = 0; t < keep[b].length; t++) {
+                    newPositions[b][s][t] = decision.renumberPositions() ? t : old[s][keep[b][t]];
+                    max = Math.max(max, newPositions[b][s][t]);
+                }
             }
-            shift[b] = nextPosition[b] - (newPositions[b][newPositions[b].length - 1] + 1);
+            shift[b] = nextPosition[b] - (max + 1);
         }
         return state.regather(keep, newPositions);
     }
 
     private float[] probe(PaddedBatch state, int b, int layerIndex) {
         NDArray rows = state.rows(b).expandDims(0);
-        NDList rope = rotary.table(rows.getManager(), new long[][] {state.positions(b)}, rows.getDataType());
+        NDList rope = rotaryInStageTwoScores
+                ? rotary.table(rows.getManager(), new long[][][] {state.positions(b)}, rows.getDataType()) : null;
         NDArray scores = layers.get(layerIndex).probeLastTokenAttention(rows, rope);
         return Precision.toFloat32(scores).toFloatArray();
     }
@@ -402,7 +433,9 @@ public final class LlamaModel {
         return n;
     }
 
+    /** Biases where the checkpoint has them: Qwen2's q/k/v projections (and Llama's with attention_bias). */
     private static Linear linear(ParameterSource p, String name, long out, long in) {
-        return new Linear(p.get(name + ".weight", out, in), null);
+        NDArray bias = p.has(name + ".bias") ? p.get(name + ".bias", out) : null;
+        return new Linear(p.get(name + ".weight", out, in), bias);
     }
 }

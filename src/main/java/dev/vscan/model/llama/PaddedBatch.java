@@ -12,8 +12,9 @@ import java.util.List;
 
 /**
  * Sequences of different lengths held as one left-padded tensor [B, T, D], with each sequence's
- * positions and which of its tokens are visual. Left padding puts every sequence's last prompt
- * token in the last column, which is where logits and stage-2 scores are read.
+ * rotary positions ([S][L]: one stream, or M-RoPE's three) and which of its tokens are visual. Left
+ * padding puts every sequence's last prompt token in the last column, which is where logits and
+ * stage-2 scores are read.
  */
 final class PaddedBatch {
 
@@ -21,18 +22,18 @@ final class PaddedBatch {
     static final float MASKED = -1e30f;
 
     private final NDArray hidden;
-    private final long[][] positions;
+    private final long[][][] positions;
     private final boolean[][] visual;
     private final int length;
 
-    private PaddedBatch(NDArray hidden, long[][] positions, boolean[][] visual) {
+    private PaddedBatch(NDArray hidden, long[][][] positions, boolean[][] visual) {
         this.hidden = hidden;
         this.positions = positions;
         this.visual = visual;
         this.length = (int) hidden.getShape().get(1);
     }
 
-    static PaddedBatch leftPad(List<NDArray> rows, long[][] positions, boolean[][] visual) {
+    static PaddedBatch leftPad(List<NDArray> rows, long[][][] positions, boolean[][] visual) {
         int maxLength = 0;
         for (NDArray r : rows) {
             maxLength = Math.max(maxLength, (int) r.getShape().get(0));
@@ -63,10 +64,11 @@ final class PaddedBatch {
     }
 
     int sequenceLength(int b) {
-        return positions[b].length;
+        return positions[b][0].length;
     }
 
-    long[] positions(int b) {
+    /** Sequence b's positions, [S][L_b]. */
+    long[][] positions(int b) {
         return positions[b];
     }
 
@@ -74,11 +76,15 @@ final class PaddedBatch {
         return visual[b];
     }
 
-    /** Positions per padded column; padding columns get 0 (they are masked anyway). */
-    long[][] paddedPositions() {
-        long[][] out = new long[positions.length][length];
+    /** Positions per padded column, [B][S][T]; padding columns get 0 (they are masked anyway). */
+    long[][][] paddedPositions() {
+        long[][][] out = new long[positions.length][][];
         for (int b = 0; b < positions.length; b++) {
-            System.arraycopy(positions[b], 0, out[b], length - positions[b].length, positions[b].length);
+            out[b] = new long[positions[b].length][length];
+            int real = sequenceLength(b);
+            for (int s = 0; s < positions[b].length; s++) {
+                System.arraycopy(positions[b][s], 0, out[b][s], length - real, real);
+            }
         }
         return out;
     }
@@ -87,7 +93,7 @@ final class PaddedBatch {
     NDArray keyMask(NDManager manager) {
         float[] mask = new float[positions.length * length];
         for (int b = 0; b < positions.length; b++) {
-            int pad = length - positions[b].length;
+            int pad = length - sequenceLength(b);
             for (int t = 0; t < pad; t++) {
                 mask[b * length + t] = MASKED;
             }
@@ -109,14 +115,14 @@ final class PaddedBatch {
 
     /** The real (unpadded) rows of sequence b, [L_b, D]. */
     NDArray rows(int b) {
-        return hidden.get(new NDIndex("{}, {}:, :", b, length - positions[b].length));
+        return hidden.get(new NDIndex("{}, {}:, :", b, length - sequenceLength(b)));
     }
 
     /**
      * Keeps, per sequence, the tokens at the given (unpadded, ascending) indices with new positions,
      * and pads again to the new longest sequence.
      */
-    PaddedBatch regather(int[][] keep, long[][] newPositions) {
+    PaddedBatch regather(int[][] keep, long[][][] newPositions) {
         List<NDArray> rows = new ArrayList<>();
         boolean[][] newVisual = new boolean[keep.length][];
         for (int b = 0; b < keep.length; b++) {

@@ -57,7 +57,7 @@ class DecodeMemoryTest {
         try (NDManager request = model.manager().newSubManager()) {
             PrefillResult prefill;
             try (NDManager scope = request.newSubManager()) {
-                prefill = lm.prefill(List.of(lm.embed(scope.create(prompt))), List.of(positions(prompt.length)),
+                prefill = lm.prefill(List.of(lm.embed(scope.create(prompt))), List.of(RopePositions.sequential(prompt.length)),
                         List.of(new boolean[prompt.length]), List.of(SequencePruner.NONE), request, new int[] {steps});
             }
             SequenceCache cache = prefill.cache().sequence(0);
@@ -80,13 +80,5 @@ class DecodeMemoryTest {
             assertEquals(capacity, cache.capacity(0), "a reserved cache is written in place, never regrown");
             assertEquals(prompt.length + steps, cache.length(0));
         }
-    }
-
-    private static long[] positions(int length) {
-        long[] p = new long[length];
-        for (int i = 0; i < length; i++) {
-            p[i] = i;
-        }
-        return p;
     }
 }

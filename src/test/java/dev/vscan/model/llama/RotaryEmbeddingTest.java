@@ -28,4 +28,23 @@ class RotaryEmbeddingTest {
             assertArrayEquals(expected, y, 1e-6f);
         }
     }
+
+    @Test
+    void mropeTakesEachFrequencysAngleFromItsStream() {
+        System.setProperty("ai.djl.offline", "true");
+        try (NDManager manager = NDManager.newBaseManager("PyTorch")) {
+            // d = 8: four frequencies; section [1, 1, 2]: frequency 0 from stream T, 1 from H, 2 and 3 from W
+            RotaryEmbedding mrope = new RotaryEmbedding(8, 100, new int[] {1, 1, 2});
+            RotaryEmbedding plain = new RotaryEmbedding(8, 100);
+            float[] cos = mrope.table(manager, new long[][][] {{{5}, {7}, {9}}}, DataType.FLOAT32).get(0).toFloatArray();
+            float[] t = plain.table(manager, new long[][] {{5}}, DataType.FLOAT32).get(0).toFloatArray();
+            float[] h = plain.table(manager, new long[][] {{7}}, DataType.FLOAT32).get(0).toFloatArray();
+            float[] w = plain.table(manager, new long[][] {{9}}, DataType.FLOAT32).get(0).toFloatArray();
+            assertArrayEquals(new float[] {t[0], h[1], w[2], w[3], t[4], h[5], w[6], w[7]}, cos);
+            // a token at the same place on every stream is plain RoPE
+            assertArrayEquals(t, mrope.table(manager, new long[][][] {{{5}, {5}, {5}}}, DataType.FLOAT32).get(0)
+                    .toFloatArray());
+            assertArrayEquals(t, mrope.table(manager, new long[][] {{5}}, DataType.FLOAT32).get(0).toFloatArray());
+        }
+    }
 }
