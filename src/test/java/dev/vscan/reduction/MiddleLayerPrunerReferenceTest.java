@@ -18,7 +18,6 @@ import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import org.junit.jupiter.api.Disabled;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -28,14 +27,7 @@ import org.junit.jupiter.api.Test;
  */
 class MiddleLayerPrunerReferenceTest {
 
-    /**
-     * The fixture's kept set. Disabled: expected.json's "kept_visual_indices" do not follow the
-     * scoring its README states. An independent float64 NumPy implementation of that scoring
-     * (layer-2 input norm and q/k, RoPE at 0..n-1, last-token fp32 softmax, head mean) agrees with
-     * the engine's scores to 1e-7 and ranks the fixture's tokens 2nd..62nd of 64, so the fixture's
-     * selection step needs regenerating; its decoding step agrees (see the test below).
-     */
-    @Disabled("expected.json kept_visual_indices disagree with the scoring its README describes")
+    /** The fixture's kept set (its stage-2 fields were regenerated after the scoring was corrected). */
     @Test
     void keepsTheReferenceTokens() throws IOException {
         assertArrayEquals(ints(stage2().get("kept_visual_indices")), keptWithinImage(run().call()));

@@ -72,9 +72,9 @@ class VScanFullMethodReferenceTest {
         assertEquals(32, out.visualTokensAfterStage1());
         assertEquals(8, out.visualTokensAfterStage2());
         assertArrayEquals(new int[] {32, 32, 8, 8}, out.visualTokensPerLayer());
-        assertEquals(8, kept[0].length);
-        // The fixture's stage-2 fields (kept_after_stage2_within_stage1, answer_ids) are not asserted:
-        // they disagree with the scoring its README documents; see MiddleLayerPrunerReferenceTest.
+        assertArrayEquals(ints(expected.get("kept_after_stage2_within_stage1")), kept[0]);
+        assertArrayEquals(java.util.Arrays.stream(ints(expected.get("answer_ids"))).asLongStream().toArray(),
+                out.tokens());
     }
 
     private static int[] ints(JsonNode array) {
