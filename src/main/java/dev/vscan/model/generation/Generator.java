@@ -15,7 +15,7 @@ import java.util.List;
  */
 public final class Generator {
 
-    private final LlavaModel model;
+    private final DecoderSide model;
     private final VisualEncoder encoder;
     private final PromptPrefill prefill;
 
@@ -26,6 +26,11 @@ public final class Generator {
 
     /** Generation on {@code model}'s decoder with images encoded by {@code encoder} (e.g. LLaVA-NeXT's). */
     public Generator(LlavaModel model, VisualEncoder encoder) {
+        this(DecoderSide.of(model), encoder);
+    }
+
+    /** Generation on any family's decoder side and visual side. */
+    public Generator(DecoderSide model, VisualEncoder encoder) {
         this.model = model;
         this.encoder = encoder;
         this.prefill = new PromptPrefill(model, encoder);

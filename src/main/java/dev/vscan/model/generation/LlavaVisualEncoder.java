@@ -10,6 +10,7 @@ import dev.vscan.model.extension.ImageFeatures;
 import dev.vscan.model.extension.ReducedImage;
 import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.image.PixelValues;
+import dev.vscan.model.llama.RopePositions;
 import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.HashSet;
@@ -21,9 +22,16 @@ import java.util.Set;
 final class LlavaVisualEncoder implements VisualEncoder {
 
     private final LlavaModel model;
+    private final PromptPositions positions;
 
     LlavaVisualEncoder(LlavaModel model) {
         this.model = model;
+        this.positions = new PromptPositions(model.config().imageTokenIndex(), model.config().imageSeqLength());
+    }
+
+    @Override
+    public RopePositions positions(GenerationRequest request, List<ReducedImage> images) {
+        return RopePositions.of(positions.of(request.promptIds(), images, request.positions()));
     }
 
     @Override

@@ -11,6 +11,7 @@ import dev.vscan.model.image.AnyResImage;
 import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.image.PixelValues;
 import dev.vscan.model.next.PackedImage;
+import dev.vscan.model.llama.RopePositions;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
@@ -24,9 +25,16 @@ import java.util.Set;
 final class NextVisualEncoder implements VisualEncoder {
 
     private final LlavaNextModel model;
+    private final PromptPositions positions;
 
     NextVisualEncoder(LlavaNextModel model) {
         this.model = model;
+        this.positions = new PromptPositions(model.config().base().imageTokenIndex(), model.config().base().imageSeqLength());
+    }
+
+    @Override
+    public RopePositions positions(GenerationRequest request, List<ReducedImage> images) {
+        return RopePositions.of(positions.of(request.promptIds(), images, request.positions()));
     }
 
     @Override

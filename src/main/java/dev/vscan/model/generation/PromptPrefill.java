@@ -5,8 +5,6 @@ import ai.djl.ndarray.NDArrays;
 import ai.djl.ndarray.NDList;
 import ai.djl.ndarray.NDManager;
 import ai.djl.ndarray.index.NDIndex;
-import dev.vscan.model.LlavaModel;
-import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.extension.ReducedImage;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.llama.PrefillResult;
@@ -32,14 +30,12 @@ final class PromptPrefill {
     record Group(List<List<ReducedImage>> images, int[] textTokens, PrefillResult result, NDArray logits,
             long visionNanos, long reductionNanos, long prefillNanos) {}
 
-    private final LlavaModel model;
+    private final DecoderSide model;
     private final VisualEncoder encoder;
-    private final PromptPositions promptPositions;
 
-    PromptPrefill(LlavaModel model, VisualEncoder encoder) {
+    PromptPrefill(DecoderSide model, VisualEncoder encoder) {
         this.model = model;
         this.encoder = encoder;
-        this.promptPositions = new PromptPositions(model.config().imageTokenIndex(), model.config().imageSeqLength());
     }
 
     /**
@@ -66,7 +62,7 @@ final class PromptPrefill {
         for (int r = 0; r < requests.size(); r++) {
             GenerationRequest request = requests.get(r);
             textTokens[r] = splice(batch, request.promptIds(), images.get(r), sequences, visual);
-            positions.add(RopePositions.of(promptPositions.of(request.promptIds(), images.get(r), request.positions())));
+            positions.add(encoder.positions(request, images.get(r)));
             pruners.add(request.pruner());
         }
         PrefillResult result = model.language().prefill(sequences, positions, visual, pruners, cacheParent, reserve);
@@ -75,15 +71,14 @@ final class PromptPrefill {
     }
 
     private void validate(int index, GenerationRequest request) {
-        LlavaConfig config = model.config();
         int placeholders = 0;
         for (long id : request.promptIds()) {
-            if (id == config.imageTokenIndex()) {
+            if (id == model.imageToken()) {
                 placeholders++;
             }
-            if (id < 0 || id >= config.text().vocabSize()) {
+            if (id < 0 || id >= model.vocabSize()) {
                 throw new IllegalArgumentException("request " + index + " has token id " + id
-                        + " outside the vocabulary of " + config.text().vocabSize());
+                        + " outside the vocabulary of " + model.vocabSize());
             }
         }
         if (placeholders != request.images().size()) {
@@ -100,7 +95,7 @@ final class PromptPrefill {
      */
     private int splice(NDManager batch, long[] ids, List<ReducedImage> images, List<NDArray> sequences,
             List<boolean[]> visual) {
-        long imageToken = model.config().imageTokenIndex();
+        long imageToken = model.imageToken();
         NDArray text = model.language().embed(batch.create(ids));
         NDList parts = new NDList();
         List<Boolean> flags = new ArrayList<>();

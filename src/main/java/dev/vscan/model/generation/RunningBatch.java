@@ -24,7 +24,7 @@ public final class RunningBatch implements AutoCloseable {
     /** A request to admit and who follows it. */
     public record Admission(GenerationRequest request, SequenceListener listener) {}
 
-    private final LlavaModel model;
+    private final DecoderSide model;
     private final VisualEncoder encoder;
     private final PromptPrefill prefill;
     private final Set<Long> eosTokens = new HashSet<>();
@@ -37,10 +37,15 @@ public final class RunningBatch implements AutoCloseable {
 
     /** A running batch on {@code model}'s decoder whose images {@code encoder} turns into tokens. */
     public RunningBatch(LlavaModel model, VisualEncoder encoder) {
+        this(DecoderSide.of(model), encoder);
+    }
+
+    /** A running batch on any family's decoder side and visual side. */
+    public RunningBatch(DecoderSide model, VisualEncoder encoder) {
         this.model = model;
         this.encoder = encoder;
         this.prefill = new PromptPrefill(model, encoder);
-        for (int id : model.config().text().eosTokenIds()) {
+        for (int id : model.eosTokenIds()) {
             eosTokens.add((long) id);
         }
     }

@@ -5,6 +5,7 @@ import dev.vscan.model.LlavaModel;
 import dev.vscan.model.LlavaNextModel;
 import dev.vscan.model.extension.ReducedImage;
 import dev.vscan.model.image.ModelImage;
+import dev.vscan.model.llama.RopePositions;
 import java.util.List;
 
 /**
@@ -28,6 +29,12 @@ public interface VisualEncoder {
 
     /** Crops of the image that go through the vision tower. */
     int crops(ModelImage image);
+
+    /**
+     * The rotary positions of request's prompt with each placeholder replaced by that image's kept
+     * tokens, as the family numbers them (LLaVA: one stream; Qwen2.5-VL: M-RoPE's three).
+     */
+    RopePositions positions(GenerationRequest request, List<ReducedImage> images);
 
     /** Newline tokens the packed image carries (LLaVA-NeXT's one per grid row; none on LLaVA-1.5). */
     int newlines(ModelImage image);
