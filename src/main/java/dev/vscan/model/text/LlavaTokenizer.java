@@ -39,6 +39,14 @@ public final class LlavaTokenizer implements AutoCloseable {
      *     that id
      */
     public static LlavaTokenizer load(Path modelDir, int imageTokenId) {
+        return load(modelDir, LlavaPrompt.IMAGE_PLACEHOLDER, imageTokenId);
+    }
+
+    /**
+     * Loads {@code modelDir/tokenizer.json} and checks that {@code placeholder} (Qwen's
+     * {@code <|image_pad|>}, LLaVA's {@code <image>}) encodes to exactly {@code [imageTokenId]}.
+     */
+    public static LlavaTokenizer load(Path modelDir, String placeholder, int imageTokenId) {
         Path file = modelDir.resolve(TOKENIZER_FILE);
         if (!Files.isRegularFile(file)) {
             throw new TokenizerException("no tokenizer file at " + file);
@@ -47,7 +55,7 @@ public final class LlavaTokenizer implements AutoCloseable {
         HuggingFaceTokenizer tokenizer = open(file);
         LlavaTokenizer loaded = new LlavaTokenizer(tokenizer, vocabularySize);
         try {
-            loaded.checkImageToken(file, imageTokenId);
+            loaded.checkImageToken(file, placeholder, imageTokenId);
         } catch (RuntimeException e) {
             loaded.close();
             throw e;
@@ -93,11 +101,11 @@ public final class LlavaTokenizer implements AutoCloseable {
         tokenizer.close();
     }
 
-    private void checkImageToken(Path file, int imageTokenId) {
-        long[] ids = tokenizer.encode(LlavaPrompt.IMAGE_PLACEHOLDER, false, false).getIds();
+    private void checkImageToken(Path file, String placeholder, int imageTokenId) {
+        long[] ids = tokenizer.encode(placeholder, false, false).getIds();
         if (ids.length != 1 || ids[0] != imageTokenId) {
-            throw new TokenizerException(file + " has no <image> token with id " + imageTokenId
-                    + " (\"<image>\" encodes to " + Arrays.toString(ids) + ")");
+            throw new TokenizerException(file + " has no " + placeholder + " token with id " + imageTokenId
+                    + " (\"" + placeholder + "\" encodes to " + Arrays.toString(ids) + ")");
         }
     }
 
