@@ -6,7 +6,7 @@ import ai.djl.ndarray.NDArray;
  * What replaces one image's placeholder in the prompt.
  *
  * @param embeddings        [tokens, textWidth] in the language model's embedding space
- * @param keptPatchIndices  which patches (raster index) the tokens stand for, in order
+ * @param keptPatchIndices  which patches (raster index; merged tokens on Qwen2.5-VL) the tokens stand for, in order
  */
 public record ReducedImage(NDArray embeddings, int[] keptPatchIndices) {
 
