@@ -23,7 +23,7 @@ final class QwenScanFixture {
 
     static synchronized JsonNode root() {
         if (root == null) {
-            try (InputStream in = QwenScanFixture.class.getResourceAsStream("/qwen2_5_vl-scan/expected.json")) {
+            try (InputStream in = QwenScanFixture.class.getResourceAsStream("/qwen2_5_vl-reference/expected.json")) {
                 root = new ObjectMapper().readTree(in);
             } catch (IOException e) {
                 throw new UncheckedIOException(e);
