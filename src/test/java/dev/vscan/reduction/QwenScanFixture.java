@@ -9,7 +9,7 @@ import java.io.UncheckedIOException;
 import java.util.TreeMap;
 
 /**
- * The stage-1 answers of the tiny Qwen2.5-VL reference (src/test/resources/qwen2_5_vl-scan, a copy of
+ * The stage-1 answers of the tiny Qwen2.5-VL reference (src/test/resources/qwen2_5_vl-reference, a copy of
  * the fixture's expected.json): image 1 has 9x8 merged tokens, image 2 of the two-image prompt 8x9.
  */
 final class QwenScanFixture {
