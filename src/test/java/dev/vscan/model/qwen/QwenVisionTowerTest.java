@@ -1,0 +1,148 @@
+package dev.vscan.model.qwen;
+
+import static org.junit.jupiter.api.Assertions.assertArrayEquals;
+import static org.junit.jupiter.api.Assertions.assertEquals;
+import static org.junit.jupiter.api.Assertions.assertThrows;
+
+import ai.djl.ndarray.NDManager;
+import ai.djl.ndarray.types.DataType;
+import ai.djl.ndarray.types.Shape;
+import com.fasterxml.jackson.databind.JsonNode;
+import dev.vscan.model.ParameterSource;
+import dev.vscan.model.config.QwenConfigReader;
+import dev.vscan.model.image.ImageLimits;
+import dev.vscan.model.image.QwenImage;
+import dev.vscan.model.weights.CanonicalWeights;
+import java.io.IOException;
+import java.nio.file.Files;
+import java.util.List;
+import java.util.Set;
+import org.junit.jupiter.api.AfterAll;
+import org.junit.jupiter.api.BeforeAll;
+import org.junit.jupiter.api.Test;
+
+/**
+ * The vision tower against an independent float64 implementation of transformers' Qwen2.5-VL vision
+ * model and of VScan's stage-1 scores, on the fixture's tiny checkpoint (float32 here).
+ */
+class QwenVisionTowerTest {
+
+    private static NDManager weights;
+    private static QwenVisionTower tower;
+    private static QwenImage image1;
+    private static QwenImage image2;
+
+    @BeforeAll
+    static void load() throws IOException {
+        weights = NDManager.newBaseManager("PyTorch");
+        try (CanonicalWeights checkpoint = CanonicalWeights.open(QwenFixture.dir())) {
+            tower = QwenVisionTower.load(ParameterSource.of(checkpoint, weights, DataType.FLOAT32),
+                    QwenConfigReader.vision(QwenFixture.dir()));
+        }
+        QwenImagePreprocessor processor =
+                new QwenImagePreprocessor(QwenConfigReader.preprocessor(QwenFixture.dir()), ImageLimits.defaults());
+        image1 = processor.preprocess(Files.readAllBytes(QwenFixture.dir().resolve("image.png")));
+        image2 = processor.preprocess(Files.readAllBytes(QwenFixture.dir().resolve("image2.png")));
+    }
+
+    @AfterAll
+    static void close() {
+        weights.close();
+    }
+
+    @Test
+    void oneImagesFeaturesMatchTheReference() {
+        JsonNode debug = QwenFixture.expected().get("debug");
+        try (NDManager manager = weights.newSubManager()) {
+            QwenImageFeatures out = tower.forward(manager, List.of(image1), Set.of()).get(0);
+            assertEquals(new Shape(72, 64), out.features().getShape());
+            assertEquals(9, out.mergedHeight());
+            assertEquals(8, out.mergedWidth());
+            float[] features = out.features().toFloatArray();
+            double[] head = QwenFixture.doubles(debug.get("image_features_row0_head"));
+            for (int i = 0; i < head.length; i++) {
+                assertEquals(head[i], features[i], 1e-4, "feature " + i + " of merged token 0");
+            }
+            double sum = 0;
+            for (float f : features) {
+                sum += f;
+            }
+            assertEquals(debug.get("image_features_sum").asDouble(), sum, 1e-3);
+        }
+    }
+
+    @Test
+    void stage1ScoresAreTheAttentionEachMergedTokenReceives() {
+        JsonNode vscan = QwenFixture.expected().get("vscan");
+        assertEquals(vscan.get("local_block").asInt(), tower.localScoreBlock());
+        assertEquals(vscan.get("global_block").asInt(), tower.globalScoreBlock());
+        try (NDManager manager = weights.newSubManager()) {
+            QwenImageFeatures out = tower.forward(manager, List.of(image1),
+                    Set.of(tower.localScoreBlock(), tower.globalScoreBlock())).get(0);
+            assertScores(vscan.get("stage1_local_scores"), out.scores(tower.localScoreBlock()), "local");
+            assertScores(vscan.get("stage1_global_scores"), out.scores(tower.globalScoreBlock()), "global");
+            assertThrows(IllegalArgumentException.class, () -> out.scores(0));
+        }
+    }
+
+    @Test
+    void scoresOfAnyBlockSumToHeadsPerMergeUnit() {
+        // Every query row's probabilities sum to 1 per head, windowed or not.
+        try (NDManager manager = weights.newSubManager()) {
+            for (QwenImageFeatures out : tower.forward(manager, List.of(image1, image2), Set.of(0, 1, 2, 3))) {
+                for (int block = 0; block < 4; block++) {
+                    double sum = 0;
+                    for (float s : out.scores(block)) {
+                        sum += s;
+                    }
+                    assertEquals(2.0 / 4, sum, 1e-5, "block " + block);
+                }
+            }
+        }
+    }
+
+    @Test
+    void twoImagesTogetherGiveEachTheFeaturesAndScoresItHasAlone() {
+        JsonNode perImage = QwenFixture.expected().get("two_images").get("vscan").get("per_image");
+        Set<Integer> blocks = Set.of(tower.localScoreBlock(), tower.globalScoreBlock());
+        try (NDManager manager = weights.newSubManager()) {
+            List<QwenImageFeatures> both = tower.forward(manager, List.of(image1, image2), blocks);
+            List<QwenImage> images = List.of(image1, image2);
+            for (int i = 0; i < 2; i++) {
+                QwenImageFeatures alone = tower.forward(manager, List.of(images.get(i)), blocks).get(0);
+                assertArrayEquals(alone.features().toFloatArray(), both.get(i).features().toFloatArray(), 1e-5f);
+                assertScores(perImage.get(i).get("stage1_local_scores"), both.get(i).scores(1), "local " + i);
+                assertScores(perImage.get(i).get("stage1_global_scores"), both.get(i).scores(3), "global " + i);
+            }
+            assertEquals(new Shape(72, 64), both.get(1).features().getShape());
+            assertEquals(8, both.get(1).mergedHeight());
+            assertEquals(9, both.get(1).mergedWidth());
+        }
+    }
+
+    @Test
+    void onlyTheFeaturesOutliveTheForward() {
+        int weightArrays = weights.getManagedArrays().size();
+        try (NDManager manager = weights.newSubManager()) {
+            tower.forward(manager, List.of(image1, image2), Set.of(1, 3));
+            assertEquals(2, manager.getManagedArrays().size(), "one feature array per image");
+        }
+        assertEquals(weightArrays, weights.getManagedArrays().size(), "nothing added to the weights' manager");
+    }
+
+    @Test
+    void refusesImagesMadeForAnotherTower() {
+        QwenImage wrongRow = new QwenImage(1, 4, 4, 2, 588, new float[16 * 588]);
+        try (NDManager manager = weights.newSubManager()) {
+            assertThrows(IllegalArgumentException.class, () -> tower.forward(manager, List.of(wrongRow), Set.of()));
+            assertThrows(IllegalArgumentException.class, () -> tower.forward(manager, List.of(image1), Set.of(4)));
+        }
+    }
+
+    private static void assertScores(JsonNode expected, float[] actual, String what) {
+        assertEquals(expected.size(), actual.length, what);
+        for (int i = 0; i < actual.length; i++) {
+            assertEquals(expected.get(i).asDouble(), actual[i], 1e-6, what + " score of merged token " + i);
+        }
+    }
+}
