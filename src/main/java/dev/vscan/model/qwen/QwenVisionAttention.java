@@ -14,22 +14,24 @@ import java.util.List;
 /**
  * Self-attention of one vision block: fused q|k|v projection, the 2-D RoPE on q and k, softmax
  * attention within each run of rows (a window, or a whole frame), output projection. Runs of equal
- * length are batched; long runs are cut into query chunks so no more than {@link #CHUNK_BUDGET}
- * probabilities exist at once.
+ * length are batched; long runs are cut into query chunks so that no more than a budget of
+ * probabilities ({@link #CHUNK_BUDGET} by default) exist at once.
  */
 final class QwenVisionAttention {
 
-    /** Attention probabilities held at once per chunk (128 MiB of float32). */
+    /** Attention probabilities held at once (128 MiB of float32). */
     static final long CHUNK_BUDGET = 1L << 25;
 
     private final Linear qkv;
     private final Linear proj;
     private final int heads;
+    private final long chunkBudget;
 
-    QwenVisionAttention(Linear qkv, Linear proj, int heads) {
+    QwenVisionAttention(Linear qkv, Linear proj, int heads, long chunkBudget) {
         this.qkv = qkv;
         this.proj = proj;
         this.heads = heads;
+        this.chunkBudget = chunkBudget;
     }
 
     /**
@@ -51,7 +53,7 @@ final class QwenVisionAttention {
         for (SegmentGroups.Group g : runs.groups()) {
             NDArray index = runs.inOrder() ? null : x.getManager().create(g.rows());
             NDArray[] result = attendGroup(byRun(q, index, g), byRun(k, index, g), byRun(v, index, g),
-                    received != null);
+                    received != null, chunkBudget);
             outputs.add(result[0].transpose(0, 2, 1, 3).reshape(-1, hidden));
             if (received != null) {
                 sums.add(result[1].reshape(-1));
@@ -71,9 +73,9 @@ final class QwenVisionAttention {
     }
 
     /** {context [count, heads, length, d], received [count, length] or null}, chunk by chunk of query rows. */
-    private static NDArray[] attendGroup(NDArray q, NDArray k, NDArray v, boolean score) {
+    private static NDArray[] attendGroup(NDArray q, NDArray k, NDArray v, boolean score, long budget) {
         long count = q.getShape().get(0), heads = q.getShape().get(1), length = q.getShape().get(2);
-        long chunk = Math.max(1, CHUNK_BUDGET / (count * heads * length));
+        long chunk = Math.max(1, budget / (count * heads * length));
         NDManager outer = q.getManager();
         List<NDArray> parts = new ArrayList<>();
         NDArray received = null;

@@ -47,6 +47,11 @@ public final class QwenVisionTower {
 
     /** Reads every vision weight from {@code p} (into the source's long-lived manager). */
     public static QwenVisionTower load(ParameterSource p, QwenVisionConfig c) {
+        return load(p, c, QwenVisionAttention.CHUNK_BUDGET);
+    }
+
+    /** As {@link #load(ParameterSource, QwenVisionConfig)}; at most {@code chunkBudget} attention probabilities at once. */
+    static QwenVisionTower load(ParameterSource p, QwenVisionConfig c, long chunkBudget) {
         long w = c.hiddenSize();
         UnaryOperator<NDArray> act;
         try {
@@ -62,7 +67,7 @@ public final class QwenVisionTower {
         for (int i = 0; i < c.depth(); i++) {
             String b = PREFIX + "blocks." + i + ".";
             QwenVisionAttention attention = new QwenVisionAttention(linear(p, b + "attn.qkv", 3 * w, w),
-                    linear(p, b + "attn.proj", w, w), c.numHeads());
+                    linear(p, b + "attn.proj", w, w), c.numHeads(), chunkBudget);
             blocks.add(new QwenVisionBlock(norm(p, b + "norm1", w, c), attention, norm(p, b + "norm2", w, c),
                     linear(p, b + "mlp.gate_proj", c.intermediateSize(), w),
                     linear(p, b + "mlp.up_proj", c.intermediateSize(), w),

@@ -10,6 +10,7 @@ import ai.djl.ndarray.types.Shape;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vscan.model.ParameterSource;
 import dev.vscan.model.config.QwenConfigReader;
+import dev.vscan.model.config.QwenVisionConfig;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.QwenImage;
 import dev.vscan.model.weights.CanonicalWeights;
@@ -29,6 +30,8 @@ class QwenVisionTowerTest {
 
     private static NDManager weights;
     private static QwenVisionTower tower;
+    /** The same weights, attending 50 query rows at a time in the full-attention blocks. */
+    private static QwenVisionTower chunked;
     private static QwenImage image1;
     private static QwenImage image2;
 
@@ -36,8 +39,10 @@ class QwenVisionTowerTest {
     static void load() throws IOException {
         weights = NDManager.newBaseManager("PyTorch");
         try (CanonicalWeights checkpoint = CanonicalWeights.open(QwenFixture.dir())) {
-            tower = QwenVisionTower.load(ParameterSource.of(checkpoint, weights, DataType.FLOAT32),
-                    QwenConfigReader.vision(QwenFixture.dir()));
+            ParameterSource parameters = ParameterSource.of(checkpoint, weights, DataType.FLOAT32);
+            QwenVisionConfig config = QwenConfigReader.vision(QwenFixture.dir());
+            tower = QwenVisionTower.load(parameters, config);
+            chunked = QwenVisionTower.load(parameters, config, 2L * 2 * 288 * 50);
         }
         QwenImagePreprocessor processor =
                 new QwenImagePreprocessor(QwenConfigReader.preprocessor(QwenFixture.dir()), ImageLimits.defaults());
@@ -117,6 +122,47 @@ class QwenVisionTowerTest {
             assertEquals(new Shape(72, 64), both.get(1).features().getShape());
             assertEquals(8, both.get(1).mergedHeight());
             assertEquals(9, both.get(1).mergedWidth());
+        }
+    }
+
+    @Test
+    void imagesOfDifferentSizesRunTogetherAsEachAlone() {
+        // A 56x84 image (4x6 patches, 6 tokens) makes the full-attention runs of unequal length.
+        int[] rgb = new int[56 * 84 * 3];
+        java.util.Random random = new java.util.Random(3);
+        for (int i = 0; i < rgb.length; i++) {
+            rgb[i] = random.nextInt(256);
+        }
+        QwenImage small = new QwenImagePreprocessor(QwenConfigReader.preprocessor(QwenFixture.dir()),
+                ImageLimits.defaults()).fromRgb(rgb, 84, 56);
+        assertEquals(6, small.tokens());
+        List<QwenImage> images = List.of(image2, small, image1);
+        try (NDManager manager = weights.newSubManager()) {
+            List<QwenImageFeatures> together = tower.forward(manager, images, Set.of(0, 1, 3));
+            for (int i = 0; i < images.size(); i++) {
+                QwenImageFeatures alone = tower.forward(manager, List.of(images.get(i)), Set.of(0, 1, 3)).get(0);
+                assertArrayEquals(alone.features().toFloatArray(), together.get(i).features().toFloatArray(), 1e-5f);
+                for (int block : new int[] {0, 1, 3}) {
+                    assertArrayEquals(alone.scores(block), together.get(i).scores(block), 1e-7f, "block " + block);
+                }
+            }
+        }
+    }
+
+    @Test
+    void attendingInQueryChunksChangesNothing() {
+        List<QwenImage> images = List.of(image1, image2);
+        try (NDManager manager = weights.newSubManager()) {
+            List<QwenImageFeatures> whole = tower.forward(manager, images, Set.of(1, 3));
+            List<QwenImageFeatures> chunks = chunked.forward(manager, images, Set.of(1, 3));
+            for (int i = 0; i < 2; i++) {
+                assertArrayEquals(whole.get(i).features().toFloatArray(), chunks.get(i).features().toFloatArray(), 1e-5f);
+                assertArrayEquals(whole.get(i).scores(1), chunks.get(i).scores(1), 1e-7f);
+                assertArrayEquals(whole.get(i).scores(3), chunks.get(i).scores(3), 1e-7f);
+            }
+            int before = manager.getManagedArrays().size();
+            chunked.forward(manager, images, Set.of(1, 3));
+            assertEquals(before + 2, manager.getManagedArrays().size(), "the chunks' arrays are freed");
         }
     }
 
