@@ -2,6 +2,7 @@ package dev.vscan.model.generation;
 
 import ai.djl.ndarray.NDManager;
 import dev.vscan.model.LlavaModel;
+import dev.vscan.model.QwenVlModel;
 import dev.vscan.model.llama.LlamaModel;
 import java.util.List;
 
@@ -23,6 +24,12 @@ public record DecoderSide(LlamaModel language, NDManager manager, long imageToke
     public static DecoderSide of(LlavaModel model) {
         return new DecoderSide(model.language(), model.manager(), model.config().imageTokenIndex(),
                 model.config().text().eosTokenIds());
+    }
+
+    /** Qwen2.5-VL's: {@code <|image_pad|>}, and the end ids of config.json and generation_config.json. */
+    public static DecoderSide of(QwenVlModel model) {
+        return new DecoderSide(model.language(), model.manager(), model.languageConfig().imageTokenId(),
+                model.eosTokenIds());
     }
 
     int vocabSize() {

@@ -1,5 +1,6 @@
 package dev.vscan.model.generation;
 
+import dev.vscan.model.extension.ScoredTokenReducer;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.extension.VisualTokenReducer;
@@ -13,13 +14,16 @@ import java.util.List;
  *                  image's visual tokens)
  * @param images    preprocessed images in the order their placeholders appear, in the form the model's
  *                  family takes ({@code PixelValues} for LLaVA-1.5, {@code AnyResImage} for LLaVA-NeXT)
- * @param reducer   stage-1 method applied to each image of this request
+ * @param reducer   stage-1 method applied to each image of this request on a tower with [CLS] (LLaVA)
  * @param pruner    stage-2 method applied to this request's sequence
  * @param positions where stage 1's kept tokens sit: {@link VisualPositions#ORIGINAL} places each at its
  *                  patch's position in the unreduced prompt; the pruner decides the same for stage 2
+ * @param scoredReducer stage-1 method on a tower without [CLS] (Qwen2.5-VL), which scores by attention
+ *                  received; {@link ScoredTokenReducer#NONE} elsewhere
  */
 public record GenerationRequest(long[] promptIds, List<? extends ModelImage> images, SamplingParams sampling,
-        VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions) {
+        VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions,
+        ScoredTokenReducer scoredReducer) {
 
     public GenerationRequest {
         if (promptIds.length == 0) {
@@ -28,8 +32,24 @@ public record GenerationRequest(long[] promptIds, List<? extends ModelImage> ima
         if (positions == null) {
             throw new IllegalArgumentException("visual positions are missing; use VisualPositions.REFERENCE for the default");
         }
+        if (reducer != VisualTokenReducer.NONE && scoredReducer != ScoredTokenReducer.NONE) {
+            throw new IllegalArgumentException("a request has one stage-1 method: a [CLS] reducer or a scored one");
+        }
         promptIds = promptIds.clone();
         images = List.copyOf(images);
+    }
+
+    /** A request for a tower with [CLS]. */
+    public GenerationRequest(long[] promptIds, List<? extends ModelImage> images, SamplingParams sampling,
+            VisualTokenReducer reducer, SequencePruner pruner, VisualPositions positions) {
+        this(promptIds, images, sampling, reducer, pruner, positions, ScoredTokenReducer.NONE);
+    }
+
+    /** A request for a tower without [CLS] (Qwen2.5-VL), whose kept tokens keep their M-RoPE ids. */
+    public static GenerationRequest scored(long[] promptIds, List<? extends ModelImage> images,
+            SamplingParams sampling, ScoredTokenReducer reducer, SequencePruner pruner) {
+        return new GenerationRequest(promptIds, images, sampling, VisualTokenReducer.NONE, pruner,
+                VisualPositions.ORIGINAL, reducer);
     }
 
     /** A request whose kept tokens follow each method's published convention. */

@@ -3,6 +3,7 @@ package dev.vscan.model.generation;
 import ai.djl.ndarray.NDManager;
 import dev.vscan.model.LlavaModel;
 import dev.vscan.model.LlavaNextModel;
+import dev.vscan.model.QwenVlModel;
 import dev.vscan.model.extension.ReducedImage;
 import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.llama.RopePositions;
@@ -38,6 +39,10 @@ public interface VisualEncoder {
 
     /** Newline tokens the packed image carries (LLaVA-NeXT's one per grid row; none on LLaVA-1.5). */
     int newlines(ModelImage image);
+
+    static VisualEncoder qwen(QwenVlModel model) {
+        return new QwenVisualEncoder(model);
+    }
 
     static VisualEncoder llava(LlavaModel model) {
         return new LlavaVisualEncoder(model);
