@@ -5,6 +5,9 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 
 import dev.vscan.model.image.InvalidImageException;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.charset.StandardCharsets;
 import org.junit.jupiter.api.Test;
 
 /** smart_resize against values from Python's own arithmetic (round half to even, floor, ceil, sqrt). */
@@ -70,5 +73,31 @@ class QwenSmartResizeTest {
         assertArrayEquals(new int[] {28, 3528}, fixture(100, 20000), "exactly 200 is accepted");
         InvalidImageException e = assertThrows(InvalidImageException.class, () -> fixture(99, 19999));
         assertEquals(InvalidImageException.Reason.UNSUPPORTED_SHAPE, e.reason());
+    }
+
+    /** 490 sizes (odd multiples of 14 among them), four pixel bounds, as Python's arithmetic gives them. */
+    @Test
+    void aTableOfSizesFromPython() throws IOException {
+        String table;
+        try (InputStream in = getClass().getResourceAsStream("/qwen-smart-resize.csv")) {
+            table = new String(in.readAllBytes(), StandardCharsets.US_ASCII);
+        }
+        int checked = 0;
+        for (String line : table.split("\n")) {
+            if (line.startsWith("#") || line.isBlank()) {
+                continue;
+            }
+            String[] f = line.split(",");
+            int height = Integer.parseInt(f[0]), width = Integer.parseInt(f[1]);
+            long min = Long.parseLong(f[2]), max = Long.parseLong(f[3]);
+            if (f[4].equals("refused")) {
+                assertThrows(InvalidImageException.class, () -> SmartResize.of(height, width, 28, min, max), line);
+            } else {
+                int[] expected = {Integer.parseInt(f[4]), Integer.parseInt(f[5])};
+                assertArrayEquals(expected, SmartResize.of(height, width, 28, min, max), line);
+            }
+            checked++;
+        }
+        assertEquals(490, checked);
     }
 }
