@@ -4,8 +4,11 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.SerializationFeature;
 import dev.vscan.model.EngineOptions;
 import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.QwenPipeline;
+import dev.vscan.model.QwenVlModel;
 import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.config.QwenConfigReader;
 import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
@@ -15,7 +18,9 @@ import dev.vscan.model.image.AnyResImage;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.InvalidImageException;
 import dev.vscan.model.image.ModelImage;
+import dev.vscan.model.image.QwenImage;
 import dev.vscan.reduction.EfficiencyReport;
+import dev.vscan.reduction.PrefillFlops;
 import dev.vscan.reduction.ReductionConfig;
 import dev.vscan.reduction.ReductionMethod;
 import dev.vscan.reduction.ReductionPlan;
@@ -59,6 +64,9 @@ final class GenerateCommand {
         if (!Files.isDirectory(modelDir)) {
             throw new UsageException("model directory " + modelDir + " does not exist");
         }
+        if (QwenConfigReader.MODEL_TYPE.equals(ConfigLoader.modelType(modelDir))) {
+            return runQwen(modelDir, options, imageFiles, images, prompt, sampling, reduction, a.flag("json"), out);
+        }
         try (LlavaPipeline pipeline = LlavaPipeline.load(modelDir, options, ImageLimits.defaults())) {
             List<ModelImage> pixels = new ArrayList<>();
             for (int i = 0; i < images.size(); i++) {
@@ -75,6 +83,45 @@ final class GenerateCommand {
                 LlavaConfig config = pipeline.model().config();
                 EfficiencyReport report = EfficiencyReport.of(answer.output(), config.text(), config.vision(),
                         pipeline.model().vision().layersRun());
+                out.println(json(answer, reduction, report));
+            } else {
+                out.println(answer.text());
+            }
+        }
+        return Main.OK;
+    }
+
+    /**
+     * Qwen2.5-VL: {@code --r1} tokens per image after stage 1, {@code --r2} visual tokens over the prompt
+     * after stage 2; kept tokens keep their M-RoPE ids whatever {@code --positions} says.
+     */
+    private static int runQwen(Path modelDir, EngineOptions options, List<String> imageFiles, List<byte[]> images,
+            String prompt, SamplingParams sampling, ReductionConfig reduction, boolean json, PrintStream out) {
+        try (QwenPipeline pipeline = QwenPipeline.load(modelDir, options, ImageLimits.defaults())) {
+            List<QwenImage> pixels = new ArrayList<>();
+            for (int i = 0; i < images.size(); i++) {
+                try {
+                    pixels.add(pipeline.images().preprocess(images.get(i)));
+                } catch (InvalidImageException e) {
+                    throw new InvalidImageException(e.reason(), "image file " + imageFiles.get(i) + ": "
+                            + e.getMessage(), e);
+                }
+            }
+            QwenVlModel model = pipeline.model();
+            int[] tokens = pixels.stream().mapToInt(QwenImage::tokens).toArray();
+            ReductionPlan plan = ReductionPlan.ofQwen(reduction,
+                    model.visionConfig().fullAttentionBlocks().stream().mapToInt(Integer::intValue).toArray(),
+                    model.visionConfig().depth(), model.languageConfig().text().numHiddenLayers(), tokens);
+            GenerationRequest request = pipeline.request(prompt, pixels, sampling, plan.scoredReducer(), plan.pruner());
+            LlavaPipeline.Answer answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0);
+            if (json) {
+                long visionFlops = 0;
+                for (QwenImage image : pixels) {
+                    int[][] runs = pipeline.attentionRuns(image);
+                    visionFlops += PrefillFlops.qwenVision(model.visionConfig(), image.patches(), runs[0], runs[1]);
+                }
+                EfficiencyReport report = EfficiencyReport.of(answer.output(), model.languageConfig().text(),
+                        visionFlops);
                 out.println(json(answer, reduction, report));
             } else {
                 out.println(answer.text());

@@ -41,6 +41,15 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
      * @param visionLayersRun CLIP layers the tower ran (up to the feature layer)
      */
     public static EfficiencyReport of(GenerationOutput output, TextConfig text, VisionConfig vision, int visionLayersRun) {
+        // the tower always runs [CLS] with the patches of every crop, whichever tokens the LLM later sees
+        long perCrop = PrefillFlops.vision(vision.numPatches() + 1, visionLayersRun, vision.hiddenSize(),
+                vision.intermediateSize());
+        long crops = Arrays.stream(output.cropsPerImage()).asLongStream().sum();
+        return of(output, text, Math.multiplyExact(perCrop, crops));
+    }
+
+    /** The report of one request whose vision tower cost {@code visionFlops} (a family's own count). */
+    public static EfficiencyReport of(GenerationOutput output, TextConfig text, long visionFlops) {
         int[] perLayer = output.tokensPerLayer();
         if (perLayer.length != 0 && perLayer.length != text.numHiddenLayers()) {
             throw new IllegalArgumentException("the output counts tokens for " + perLayer.length
@@ -51,11 +60,7 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
         Arrays.fill(fullLayers, output.textTokens() + visualIn);
         long full = PrefillFlops.llm(fullLayers, text.hiddenSize(), text.intermediateSize());
         long reduced = PrefillFlops.llm(perLayer, text.hiddenSize(), text.intermediateSize());
-        // the tower always runs [CLS] with the patches of every crop, whichever tokens the LLM later sees
-        long perCrop = PrefillFlops.vision(vision.numPatches() + 1, visionLayersRun, vision.hiddenSize(),
-                vision.intermediateSize());
-        long crops = Arrays.stream(output.cropsPerImage()).asLongStream().sum();
-        long visionTotal = Math.multiplyExact(perCrop, crops);
+        long visionTotal = visionFlops;
         return new EfficiencyReport(visualIn, output.visualTokensAfterStage1(), output.visualTokensAfterStage2(),
                 output.textTokens(), output.visualTokensIn(), output.visualTokensKept(), full, reduced, visionTotal,
                 output.timings().visionMillis(), output.timings().reductionMillis(), output.timings().prefillMillis(),

@@ -1,5 +1,7 @@
 package dev.vscan.reduction;
 
+import dev.vscan.model.config.QwenVisionConfig;
+
 /**
  * Prefill FLOPs in the convention of the token-reduction papers (FastV, PyramidDrop, SparseVLM, VScan):
  * one multiply-add of a matrix product counts as one FLOP, and norms, softmax, activations and
@@ -36,6 +38,42 @@ public final class PrefillFlops {
     /** The vision tower over one image: {@code layersRun} layers of {@code tokens} each. */
     public static long vision(int tokens, int layersRun, int d, int m) {
         return Math.multiplyExact(layersRun, visionLayer(tokens, d, m));
+    }
+
+    /**
+     * One Qwen2.5-VL vision block over {@code patches} patches whose attention runs (windows, or the
+     * whole image in a full-attention block) have the given lengths: 4Pd^2 + 2(sum of run^2)d + 3Pdm
+     * (SwiGLU with three matrices).
+     */
+    public static long qwenVisionBlock(long patches, int[] runLengths, long d, long m) {
+        long squares = 0;
+        for (int run : runLengths) {
+            squares = Math.addExact(squares, (long) run * run);
+        }
+        long projections = Math.multiplyExact(Math.multiplyExact(4 * patches, d), d);
+        long scores = Math.multiplyExact(Math.multiplyExact(2, squares), d);
+        long mlp = Math.multiplyExact(Math.multiplyExact(3 * patches, d), m);
+        return Math.addExact(Math.addExact(projections, scores), mlp);
+    }
+
+    /** Qwen2.5-VL's patch merger: {@code patches / unit} tokens through a (unit*d)^2 and a (unit*d) x out product. */
+    public static long qwenMerger(long patches, int unit, long d, long out) {
+        long tokens = patches / unit;
+        long width = unit * d;
+        return Math.multiplyExact(tokens, Math.addExact(Math.multiplyExact(width, width), Math.multiplyExact(width, out)));
+    }
+
+    /**
+     * Qwen2.5-VL's vision tower over one image of {@code patches} patches: every block with the runs it
+     * attends within (the windows, or the whole image in {@code fullatt_block_indexes}), then the merger.
+     */
+    public static long qwenVision(QwenVisionConfig c, long patches, int[] windowRuns, int[] fullRuns) {
+        long total = 0;
+        for (int b = 0; b < c.depth(); b++) {
+            total = Math.addExact(total, qwenVisionBlock(patches, c.fullAttention(b) ? fullRuns : windowRuns,
+                    c.hiddenSize(), c.intermediateSize()));
+        }
+        return Math.addExact(total, qwenMerger(patches, c.mergeUnit(), c.hiddenSize(), c.outHiddenSize()));
     }
 
     private static long attentionPart(long n, long d) {

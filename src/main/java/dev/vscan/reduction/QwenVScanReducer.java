@@ -7,6 +7,7 @@ import dev.vscan.model.extension.ScoredImageFeatures;
 import dev.vscan.model.extension.ScoredTokenReducer;
 import java.util.Set;
 import java.util.TreeSet;
+import java.util.function.IntUnaryOperator;
 
 /**
  * VScan stage 1 for one Qwen2.5-VL image: {@link QwenScan} picks {@code int(ratio * tokens)} merged
@@ -17,6 +18,7 @@ import java.util.TreeSet;
 public final class QwenVScanReducer implements ScoredTokenReducer {
 
     private final double r1Ratio;
+    private final IntUnaryOperator keepFor;
     private final QwenScanSettings settings;
     private final boolean merge;
     private final QwenScan scan;
@@ -27,13 +29,24 @@ public final class QwenVScanReducer implements ScoredTokenReducer {
      * @param merge   false for the {@code vscan-nomerge} ablation: dropped tokens are discarded
      */
     public QwenVScanReducer(double r1Ratio, QwenScanSettings settings, boolean merge, ScanMode mode) {
-        if (!(r1Ratio > 0 && r1Ratio <= 1)) {
-            throw new IllegalArgumentException("r1Ratio is the share of an image's tokens stage 1 keeps, in (0, 1], got "
-                    + r1Ratio);
-        }
+        this(checkedRatio(r1Ratio), tokens -> QwenScan.r1(r1Ratio, tokens), settings, merge, mode);
+    }
+
+    /**
+     * A reducer whose stage 1 keeps {@code keepFor.applyAsInt(tokens)} of an image's tokens (clamped to
+     * 1..tokens): a count per image, or a budget's rule.
+     */
+    public static QwenVScanReducer keeping(IntUnaryOperator keepFor, QwenScanSettings settings, boolean merge,
+            ScanMode mode) {
+        return new QwenVScanReducer(Double.NaN, keepFor, settings, merge, mode);
+    }
+
+    private QwenVScanReducer(double r1Ratio, IntUnaryOperator keepFor, QwenScanSettings settings, boolean merge,
+            ScanMode mode) {
         if (settings == null || mode == null) {
             throw new IllegalArgumentException("VScan stage 1 needs scan settings and a scan mode");
         }
+        this.keepFor = tokens -> Math.max(1, Math.min(tokens, keepFor.applyAsInt(tokens)));
         this.r1Ratio = r1Ratio;
         this.settings = settings;
         this.merge = merge;
@@ -53,8 +66,22 @@ public final class QwenVScanReducer implements ScoredTokenReducer {
         return new QwenVScanReducer(r1Ratio, settings, method != ReductionMethod.VSCAN_NOMERGE, mode);
     }
 
+    private static double checkedRatio(double r1Ratio) {
+        if (!(r1Ratio > 0 && r1Ratio <= 1)) {
+            throw new IllegalArgumentException("r1Ratio is the share of an image's tokens stage 1 keeps, in (0, 1], got "
+                    + r1Ratio);
+        }
+        return r1Ratio;
+    }
+
+    /** The ratio this reducer was made with; NaN for one made by {@link #keeping}. */
     public double r1Ratio() {
         return r1Ratio;
+    }
+
+    /** Tokens stage 1 keeps of an image of {@code tokens} merged tokens. */
+    public int keeps(int tokens) {
+        return keepFor.applyAsInt(tokens);
     }
 
     public QwenScanSettings settings() {
@@ -92,12 +119,12 @@ public final class QwenVScanReducer implements ScoredTokenReducer {
         return scan.select(
                 scores(image, settings.localBlock(), mode() != ScanMode.GLOBAL_ONLY),
                 scores(image, settings.globalBlock(), mode() != ScanMode.LOCAL_ONLY),
-                image.gridHeight(), image.gridWidth(), QwenScan.r1(r1Ratio, image.count()));
+                image.gridHeight(), image.gridWidth(), keeps(image.count()));
     }
 
     @Override
     public ReducedImage reduce(ScoredImageFeatures image) {
-        if (QwenScan.r1(r1Ratio, image.count()) >= image.count()) {
+        if (keeps(image.count()) >= image.count()) {
             return ScoredTokenReducer.NONE.reduce(image);
         }
         int[] kept = select(image).kept();

@@ -2,9 +2,11 @@ package dev.vscan.reduction;
 
 import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.config.LlavaNextConfig;
+import dev.vscan.model.extension.ScoredTokenReducer;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.extension.VisualTokenReducer;
+import java.util.function.IntUnaryOperator;
 
 /**
  * A reduction method made concrete for one request on one model: the resolved budget and the two
@@ -14,7 +16,13 @@ import dev.vscan.model.extension.VisualTokenReducer;
  * follows it.
  */
 public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenReducer reducer, SequencePruner pruner,
-        VisualPositions positions) {
+        VisualPositions positions, ScoredTokenReducer scoredReducer) {
+
+    /** A plan for a tower with [CLS] (LLaVA). */
+    public ReductionPlan(ReductionMethod method, Budget budget, VisualTokenReducer reducer, SequencePruner pruner,
+            VisualPositions positions) {
+        this(method, budget, reducer, pruner, positions, ScoredTokenReducer.NONE);
+    }
 
     public static ReductionPlan none() {
         return new ReductionPlan(ReductionMethod.NONE, null, VisualTokenReducer.NONE, SequencePruner.NONE,
@@ -162,6 +170,107 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
 
     private static int[] pyramidLayers(int llmLayers) {
         return new int[] {llmLayers / 4, llmLayers / 2, 3 * llmLayers / 4};
+    }
+
+    /**
+     * A plan for Qwen2.5-VL, whose images have as many merged tokens as their size gives
+     * ({@code imageTokens[i]}). Explicit settings: {@code r1} tokens per image after stage 1, {@code r2}
+     * visual tokens over the whole prompt after decoder layer {@code layer} (L/2 when absent). A fraction
+     * (or neither: 1/9) is a share of each image's tokens and a budget an average per image, each turned
+     * into LLaVA-1.5's rule image by image (r1 = 1.5 x the image's average, at most its tokens, and the
+     * stage-2 count that keeps the average). Kept tokens always keep their M-RoPE ids, as the authors'
+     * Qwen code does. FastV and PyramidDrop prune in the decoder only; VisionZip needs a [CLS] and is refused.
+     */
+    public static ReductionPlan ofQwen(ReductionConfig config, int[] fullAttentionBlocks, int visionDepth,
+            int llmLayers, int[] imageTokens) {
+        if (config.method() == ReductionMethod.NONE) {
+            return none();
+        }
+        if (config.method() == ReductionMethod.VISIONZIP) {
+            throw new IllegalArgumentException("visionzip picks tokens by [CLS] attention, which Qwen2.5-VL's vision"
+                    + " tower does not have; use vscan, fastv or pdrop");
+        }
+        if (config.windows() != null || config.localLayer() != null || config.deepLayer() != null) {
+            throw new IllegalArgumentException("localLayer/deepLayer/windows are LLaVA's scan settings; Qwen2.5-VL"
+                    + " scores its first full-attention block and its last block with 4x4-token windows");
+        }
+        QwenScanSettings settings = QwenScanSettings.reference(visionDepth, fullAttentionBlocks);
+        boolean explicit = config.r1() != null || config.r2() != null || config.layer() != null;
+        int layer = config.layer() != null ? config.layer()
+                : config.method() == ReductionMethod.FASTV ? ReductionConfig.FASTV_LAYER : llmLayers / 2;
+        if (layer < 1 || layer > llmLayers - 1) {
+            throw new IllegalArgumentException("layer " + layer + " must be in 1.." + (llmLayers - 1));
+        }
+        if (explicit) {
+            return explicitQwen(config, settings, layer, imageTokens);
+        }
+        int total = java.util.Arrays.stream(imageTokens).sum();
+        IntUnaryOperator average = config.budget() != null
+                ? tokens -> Math.min(tokens, config.budget())
+                : tokens -> (int) Math.round((config.fraction() != null ? config.fraction() : 1.0 / 9) * tokens);
+        return switch (config.method()) {
+            case VSCAN, VSCAN_GLOBAL, VSCAN_LOCAL, VSCAN_NOMERGE -> {
+                IntUnaryOperator r1 = tokens -> Math.min(tokens, (int) Math.round(1.5 * average.applyAsInt(tokens)));
+                int keep = 0;
+                for (int tokens : imageTokens) {
+                    double second = (average.applyAsInt(tokens) * (double) llmLayers
+                            - layer * (double) r1.applyAsInt(tokens)) / (llmLayers - layer);
+                    keep += Math.max(1, Math.min(r1.applyAsInt(tokens), (int) Math.round(second)));
+                }
+                QwenVScanReducer reducer = QwenVScanReducer.keeping(r1, settings,
+                        config.method() != ReductionMethod.VSCAN_NOMERGE, scanMode(config.method()));
+                yield new ReductionPlan(config.method(), null, VisualTokenReducer.NONE,
+                        new MiddleLayerPruner(layer, keep, false), VisualPositions.ORIGINAL, reducer);
+            }
+            case FASTV -> {
+                int keep = 0;
+                for (int tokens : imageTokens) {
+                    double second = (average.applyAsInt(tokens) * (double) llmLayers - layer * (double) tokens)
+                            / (llmLayers - layer);
+                    if (second < 1) {
+                        throw new IllegalArgumentException("the budget is below what fastv can reach: its first "
+                                + layer + " layers see all " + tokens + " tokens of an image; raise it or give r2");
+                    }
+                    keep += (int) Math.round(second);
+                }
+                yield new ReductionPlan(config.method(), null, VisualTokenReducer.NONE, new FastVPruner(layer, keep),
+                        VisualPositions.ORIGINAL, ScoredTokenReducer.NONE);
+            }
+            case PDROP -> {
+                // the kept share at each prune does not depend on the token count; resolve it on LLaVA's 576
+                double share = config.budget() != null
+                        ? Math.min(1.0, config.budget() * imageTokens.length / (double) Math.max(1, total))
+                        : config.fraction() != null ? config.fraction() : 1.0 / 9;
+                Budget pyramid = ReductionConfig.fraction(ReductionMethod.PDROP, share)
+                        .resolve(ReductionConfig.REFERENCE_TOKENS, llmLayers, visionDepth);
+                yield new ReductionPlan(config.method(), null, VisualTokenReducer.NONE,
+                        new PyramidDropPruner(pyramidLayers(llmLayers), pyramid.pyramidRatio(), false),
+                        VisualPositions.ORIGINAL, ScoredTokenReducer.NONE);
+            }
+            default -> throw new IllegalArgumentException(config.method() + " is not available on Qwen2.5-VL");
+        };
+    }
+
+    private static ReductionPlan explicitQwen(ReductionConfig config, QwenScanSettings settings, int layer,
+            int[] imageTokens) {
+        if (config.method() == ReductionMethod.PDROP) {
+            throw new IllegalArgumentException("pdrop on Qwen2.5-VL takes a budget or fraction; leave r1/r2/layer out");
+        }
+        if (config.method() == ReductionMethod.FASTV && config.r1() != null) {
+            throw new IllegalArgumentException("fastv has no stage 1; leave r1 out");
+        }
+        if (config.r1() != null && config.r1() < 1) {
+            throw new IllegalArgumentException("r1 " + config.r1() + " must be at least 1 token per image");
+        }
+        SequencePruner stage2 = config.r2() == null ? SequencePruner.NONE
+                : config.method() == ReductionMethod.FASTV ? new FastVPruner(layer, config.r2())
+                : new MiddleLayerPruner(layer, config.r2(), false);
+        ScoredTokenReducer reducer = config.r1() == null || config.method() == ReductionMethod.FASTV
+                ? ScoredTokenReducer.NONE
+                : QwenVScanReducer.keeping(tokens -> config.r1(), settings,
+                        config.method() != ReductionMethod.VSCAN_NOMERGE, scanMode(config.method()));
+        return new ReductionPlan(config.method(), null, VisualTokenReducer.NONE, stage2, VisualPositions.ORIGINAL,
+                reducer);
     }
 
     private static int keep(int r2, int images) {

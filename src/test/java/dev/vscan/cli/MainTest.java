@@ -137,6 +137,38 @@ class MainTest {
     }
 
     @Test
+    void generateAnswersTheQwenFixtureWithAndWithoutVscanForOneAndTwoImages() throws Exception {
+        Path model = Path.of(MainTest.class.getResource("/qwen2_5_vl-reference/config.json").toURI()).getParent();
+        JsonNode expected = JSON.readTree(model.resolve("expected.json").toFile());
+        String one = model.resolve("image.png").toString();
+        String two = model.resolve("image2.png").toString();
+        Result plain = run("generate", "--model", model.toString(), "--image", one, "--prompt",
+                expected.get("question").asText(), "--max-new-tokens", "8", "--json");
+        assertEquals(0, plain.status(), plain.err());
+        assertEquals(expected.get("answer").asText(), plain.json().get("answer").asText());
+        assertTrue(plain.json().get("efficiency").get("vision_flops").asLong() > 0);
+        JsonNode vscan = expected.get("vscan");
+        Result reduced = run("generate", "--model", model.toString(), "--image", one, "--prompt",
+                expected.get("question").asText(), "--max-new-tokens", "8", "--reduction", "vscan",
+                "--r1", vscan.get("r1").asText(), "--r2", vscan.get("r2").asText(), "--layer",
+                vscan.get("layer").asText());
+        assertEquals(0, reduced.status(), reduced.err());
+        assertEquals(vscan.get("answer").asText(), reduced.out().strip());
+        JsonNode pair = expected.get("two_images");
+        Result both = run("generate", "--model", model.toString(), "--image", one, "--image", two, "--prompt",
+                pair.get("question").asText(), "--max-new-tokens", "8");
+        assertEquals(pair.get("answer").asText(), both.out().strip(), both.err());
+        // --r1 counts per image (36 of each image's 72), --r2 over the prompt (23 of the 72 stage 1 kept)
+        Result bothReduced = run("generate", "--model", model.toString(), "--image", one, "--image", two, "--prompt",
+                pair.get("question").asText(), "--max-new-tokens", "8", "--reduction", "vscan", "--r1", "36",
+                "--r2", pair.get("vscan").get("r2").asText(), "--layer", pair.get("vscan").get("layer").asText());
+        assertEquals(pair.get("vscan").get("answer").asText(), bothReduced.out().strip(), bothReduced.err());
+        String line = badInput(run("generate", "--model", model.toString(), "--image", one, "--prompt", "q",
+                "--reduction", "visionzip", "--budget", "20"));
+        assertTrue(line.contains("[CLS]"), line);
+    }
+
+    @Test
     void generateJsonReportsTokenCountsAndTheSameAnswerAsPlainText() throws IOException {
         Path model = TestModels.tinyCheckpoint();
         Path image = image("one.png", 1);
