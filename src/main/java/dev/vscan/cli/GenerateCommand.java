@@ -45,7 +45,7 @@ final class GenerateCommand {
         Arguments a = new Arguments(args, 1,
                 Set.of("model", "image", "prompt", "max-new-tokens", "temperature", "top-p", "seed", "device",
                         "reduction", "budget", "r1", "r2", "layer", "local-layer", "deep-layer", "windows", "positions",
-                        "repetition-penalty"),
+                        "repetition-penalty", "r1-ratio", "r2-ratio"),
                 Set.of("json", "ignore-eos"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
@@ -145,6 +145,12 @@ final class GenerateCommand {
         Integer windows = optionalInt(a, "windows");
         if (localLayer != null || deepLayer != null || windows != null) {
             config = config.withScan(localLayer, deepLayer, windows);
+        }
+        Double r1Ratio = a.string("r1-ratio", null) == null ? null : a.decimal("r1-ratio", 0);
+        Double r2Ratio = a.string("r2-ratio", null) == null ? null : a.decimal("r2-ratio", 0);
+        if (r1Ratio != null || r2Ratio != null) {
+            config = new ReductionConfig(method, budget, r1, r2, layer, config.localLayer(), config.deepLayer(),
+                    config.windows(), null, null, r1Ratio, r2Ratio);
         }
         String positions = a.string("positions", null);
         return positions == null ? config : config.withPositions(VisualPositions.parse(positions));

@@ -15,6 +15,7 @@ public final class MiddleLayerPruner implements SequencePruner {
 
     private final int layer;
     private final int keep;
+    private final double ratio;
     private final boolean renumber;
 
     /**
@@ -40,13 +41,36 @@ public final class MiddleLayerPruner implements SequencePruner {
         }
         this.layer = layer;
         this.keep = keep;
+        this.ratio = Double.NaN;
         this.renumber = renumber;
+    }
+
+    private MiddleLayerPruner(int layer, double ratio, boolean renumber) {
+        if (layer < 1) {
+            throw new IllegalArgumentException("stage-2 layer must be at least 1, got " + layer);
+        }
+        if (!(ratio > 0 && ratio <= 1)) {
+            throw new IllegalArgumentException("stage-2 ratio must be in (0, 1], got " + ratio);
+        }
+        this.layer = layer;
+        this.keep = -1;
+        this.ratio = ratio;
+        this.renumber = renumber;
+    }
+
+    /**
+     * The authors' Qwen convention: keeps {@code int(ratio * present)} (at least one) of the visual tokens
+     * present when it runs, over the whole prompt.
+     */
+    public static MiddleLayerPruner ofRatio(int layer, double ratio, boolean renumber) {
+        return new MiddleLayerPruner(layer, ratio, renumber);
     }
 
     public int layer() {
         return layer;
     }
 
+    /** Tokens kept over the prompt; -1 when a ratio sizes the cut ({@link #ofRatio}). */
     public int keep() {
         return keep;
     }
@@ -59,14 +83,16 @@ public final class MiddleLayerPruner implements SequencePruner {
     @Override
     public PruneDecision decide(PruneContext context) {
         int[] visual = context.visualTokens();
+        int count = keep >= 0 ? keep : Math.max(1, (int) (ratio * visual.length));
         // Skip the scoring pass when nothing would be dropped.
-        int[] kept = keep >= visual.length ? visual
-                : VisualTokenRanking.top(context.nextLayerAttention().get(), visual, keep);
+        int[] kept = count >= visual.length ? visual
+                : VisualTokenRanking.top(context.nextLayerAttention().get(), visual, count);
         return new PruneDecision(kept, renumber);
     }
 
     @Override
     public String toString() {
-        return "MiddleLayerPruner[layer=" + layer + ", keep=" + keep + ", renumber=" + renumber + "]";
+        return "MiddleLayerPruner[layer=" + layer + (keep >= 0 ? ", keep=" + keep : ", ratio=" + ratio)
+                + ", renumber=" + renumber + "]";
     }
 }

@@ -21,9 +21,20 @@ import java.util.List;
  * @param windows    VScan: local-scan windows per side (4 means 4x4), or null for the default
  * @param fraction   average budget as a share of N in (0, 1], or null
  * @param positions  where kept visual tokens sit, or null for {@link VisualPositions#REFERENCE}
+ * @param r1Ratio    the authors' Qwen convention: stage 1 keeps {@code int(r1Ratio * tokens)} of each image,
+ *                   or null
+ * @param r2Ratio    the authors' Qwen convention: stage 2 keeps {@code int(r2Ratio * present)} of the visual
+ *                   tokens present over the prompt, or null
  */
 public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1, Integer r2, Integer layer,
-        Integer localLayer, Integer deepLayer, Integer windows, Double fraction, VisualPositions positions) {
+        Integer localLayer, Integer deepLayer, Integer windows, Double fraction, VisualPositions positions,
+        Double r1Ratio, Double r2Ratio) {
+
+    /** A configuration without the authors' ratios. */
+    public ReductionConfig(ReductionMethod method, Integer budget, Integer r1, Integer r2, Integer layer,
+            Integer localLayer, Integer deepLayer, Integer windows, Double fraction, VisualPositions positions) {
+        this(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, positions, null, null);
+    }
 
     /** Visual tokens per image of LLaVA-1.5 (CLIP ViT-L/14 at 336 px), the paper's reference. */
     public static final int REFERENCE_TOKENS = 576;
@@ -83,9 +94,39 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
         if (windows != null && windows < 1) {
             throw new IllegalArgumentException("windows " + windows + " must be at least 1 window per side");
         }
+        checkRatio("r1Ratio", r1Ratio);
+        checkRatio("r2Ratio", r2Ratio);
+        if ((r1Ratio != null && r1 != null) || (r2Ratio != null && r2 != null)) {
+            throw new IllegalArgumentException("a stage is sized by a count or by a ratio, not both (r1 " + r1
+                    + " / r1Ratio " + r1Ratio + ", r2 " + r2 + " / r2Ratio " + r2Ratio + ")");
+        }
+        if ((r1Ratio != null || r2Ratio != null) && (budget != null || fraction != null)) {
+            throw new IllegalArgumentException("the ratios r1Ratio/r2Ratio size the stages themselves; leave budget"
+                    + " and fraction out");
+        }
+        if ((r1Ratio != null || r2Ratio != null) && method == ReductionMethod.NONE) {
+            throw new IllegalArgumentException("method none keeps every visual token; leave r1Ratio/r2Ratio out");
+        }
         if (positions == VisualPositions.ORIGINAL && method == ReductionMethod.NONE) {
             throw new IllegalArgumentException("positions original applies to a reduction; method none drops no token");
         }
+    }
+
+    private static void checkRatio(String name, Double ratio) {
+        if (ratio != null && !(ratio > 0 && ratio <= 1)) {
+            throw new IllegalArgumentException(name + " " + ratio + " must be in (0, 1]: a share of the visual tokens");
+        }
+    }
+
+    /** True when the stages are sized by the authors' ratios. */
+    public boolean hasRatios() {
+        return r1Ratio != null || r2Ratio != null;
+    }
+
+    /** A copy sized by the authors' Qwen ratios (either may be null). */
+    public ReductionConfig withRatios(Double newR1Ratio, Double newR2Ratio) {
+        return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, positions,
+                newR1Ratio, newR2Ratio);
     }
 
     /** The positions setting, with null read as the default. */
@@ -95,12 +136,14 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
 
     /** A copy whose kept visual tokens sit at the given positions. */
     public ReductionConfig withPositions(VisualPositions newPositions) {
-        return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, newPositions);
+        return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, newPositions,
+                r1Ratio, r2Ratio);
     }
 
     /** A copy sized by a share of the visual tokens instead of an average budget. */
     public ReductionConfig withFraction(double newFraction) {
-        return new ReductionConfig(method, null, r1, r2, layer, localLayer, deepLayer, windows, newFraction, positions);
+        return new ReductionConfig(method, null, r1, r2, layer, localLayer, deepLayer, windows, newFraction, positions,
+                r1Ratio, r2Ratio);
     }
 
     /** Plain LLaVA: every visual token through every layer. */
@@ -142,7 +185,8 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
 
     /** A copy with VScan's scan settings overridden (nulls keep the defaults). */
     public ReductionConfig withScan(Integer localLayer, Integer deepLayer, Integer windows) {
-        return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, positions);
+        return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, positions,
+                r1Ratio, r2Ratio);
     }
 
     /**

@@ -37,6 +37,7 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
         if (config.method() == ReductionMethod.NONE) {
             return none();
         }
+        refuseRatios(config);
         int tokens = model.vision().numPatches();
         int llmLayers = model.text().numHiddenLayers();
         Budget budget = config.resolve(tokens, llmLayers, model.visionLayersToRun());
@@ -79,6 +80,7 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
         if (config.method() == ReductionMethod.NONE) {
             return none();
         }
+        refuseRatios(config);
         LlavaConfig base = model.base();
         int perCrop = base.vision().numPatches();
         int llmLayers = base.text().numHiddenLayers();
@@ -201,7 +203,7 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
         if (layer < 1 || layer > llmLayers - 1) {
             throw new IllegalArgumentException("layer " + layer + " must be in 1.." + (llmLayers - 1));
         }
-        if (explicit) {
+        if (explicit || config.hasRatios()) {
             return explicitQwen(config, settings, layer, imageTokens);
         }
         int total = java.util.Arrays.stream(imageTokens).sum();
@@ -262,15 +264,31 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
         if (config.r1() != null && config.r1() < 1) {
             throw new IllegalArgumentException("r1 " + config.r1() + " must be at least 1 token per image");
         }
-        SequencePruner stage2 = config.r2() == null ? SequencePruner.NONE
+        if (config.method() == ReductionMethod.FASTV && config.r2Ratio() != null) {
+            throw new IllegalArgumentException("fastv keeps a count; give r2 instead of r2Ratio");
+        }
+        if (config.method() == ReductionMethod.FASTV && config.r1Ratio() != null) {
+            throw new IllegalArgumentException("fastv has no stage 1; leave r1Ratio out");
+        }
+        SequencePruner stage2 = config.r2Ratio() != null ? MiddleLayerPruner.ofRatio(layer, config.r2Ratio(), false)
+                : config.r2() == null ? SequencePruner.NONE
                 : config.method() == ReductionMethod.FASTV ? new FastVPruner(layer, config.r2())
                 : new MiddleLayerPruner(layer, config.r2(), false);
-        ScoredTokenReducer reducer = config.r1() == null || config.method() == ReductionMethod.FASTV
-                ? ScoredTokenReducer.NONE
-                : QwenVScanReducer.keeping(tokens -> config.r1(), settings,
-                        config.method() != ReductionMethod.VSCAN_NOMERGE, scanMode(config.method()));
+        boolean merge = config.method() != ReductionMethod.VSCAN_NOMERGE;
+        ScoredTokenReducer reducer = config.method() == ReductionMethod.FASTV ? ScoredTokenReducer.NONE
+                : config.r1Ratio() != null
+                        ? new QwenVScanReducer(config.r1Ratio(), settings, merge, scanMode(config.method()))
+                : config.r1() == null ? ScoredTokenReducer.NONE
+                : QwenVScanReducer.keeping(tokens -> config.r1(), settings, merge, scanMode(config.method()));
         return new ReductionPlan(config.method(), null, VisualTokenReducer.NONE, stage2, VisualPositions.ORIGINAL,
                 reducer);
+    }
+
+    private static void refuseRatios(ReductionConfig config) {
+        if (config.hasRatios()) {
+            throw new IllegalArgumentException("r1Ratio/r2Ratio are the authors' Qwen2.5-VL convention; on LLaVA give"
+                    + " r1/r2/layer, a budget or a fraction");
+        }
     }
 
     private static int keep(int r2, int images) {

@@ -163,6 +163,11 @@ class MainTest {
                 pair.get("question").asText(), "--max-new-tokens", "8", "--reduction", "vscan", "--r1", "36",
                 "--r2", pair.get("vscan").get("r2").asText(), "--layer", pair.get("vscan").get("layer").asText());
         assertEquals(pair.get("vscan").get("answer").asText(), bothReduced.out().strip(), bothReduced.err());
+        // the authors' ratios: int(0.5 x 72) = 36 per image, then int(0.333 x 72) = 23 over the prompt
+        Result ratios = run("generate", "--model", model.toString(), "--image", one, "--image", two, "--prompt",
+                pair.get("question").asText(), "--max-new-tokens", "8", "--reduction", "vscan", "--r1-ratio", "0.5",
+                "--r2-ratio", pair.get("vscan").get("r2_ratio").asText(), "--layer", "2");
+        assertEquals(pair.get("vscan").get("answer").asText(), ratios.out().strip(), ratios.err());
         String line = badInput(run("generate", "--model", model.toString(), "--image", one, "--prompt", "q",
                 "--reduction", "visionzip", "--budget", "20"));
         assertTrue(line.contains("[CLS]"), line);
