@@ -6,6 +6,7 @@ import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.PhaseTimings;
 import dev.vscan.model.generation.RunningBatch.Admission;
+import dev.vscan.reduction.EfficiencyReport;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.List;
@@ -76,13 +77,8 @@ final class EchoEngine implements ServingEngine {
     }
 
     @Override
-    public LlavaConfig config() {
-        return config;
-    }
-
-    @Override
-    public int visionLayersRun() {
-        return config.visionLayersToRun();
+    public EfficiencyReport report(GenerationRequest request, GenerationOutput output) {
+        return EfficiencyReport.of(output, config.text(), config.vision(), config.visionLayersToRun());
     }
 
     @Override

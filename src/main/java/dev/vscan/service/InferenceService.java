@@ -1,7 +1,6 @@
 package dev.vscan.service;
 
 import dev.vscan.messaging.ResultPublisher;
-import dev.vscan.model.LlavaModel;
 import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.generation.KvBudget;
@@ -67,7 +66,7 @@ public class InferenceService {
             boolean echo = config.model().engine() == ServiceConfig.Engine.echo;
             LlavaConfig echoModel = echo ? ConfigLoader.loadModel(models.modelDirectory()) : null;
             for (int i = 0; i < workers; i++) {
-                engines.add(echo ? new EchoEngine(echoModel) : new PipelineEngine(models.pipelineFor(i)));
+                engines.add(echo ? new EchoEngine(echoModel) : new PipelineEngine(models.modelFor(i)));
             }
             KvBudget budget = echo ? new KvBudget(config.batch().maxSize(), Long.MAX_VALUE) : deviceBudget(workers);
             AdmissionPolicy admission = new AdmissionPolicy(config.batch().maxRunning().orElse(budget.maxRunning()),
@@ -88,10 +87,9 @@ public class InferenceService {
 
     /** What one worker's running set may hold: CPU workers share the machine's RAM, GPU workers own a device. */
     private KvBudget deviceBudget(int workers) {
-        LlavaModel m = models.pipelineFor(0).model();
+        ServedModel m = models.modelFor(0);
         int sharing = m.options().device().isGpu() ? 1 : workers;
-        return KvBudget.defaults(m.config().text(), m.options().dtype(), m.options().device(), m.weightBytes(),
-                sharing);
+        return KvBudget.defaults(m.text(), m.options().dtype(), m.options().device(), m.weightBytes(), sharing);
     }
 
     /** Queues a job; false only when the queue is closed or full (the consumer's demand prevents that). */

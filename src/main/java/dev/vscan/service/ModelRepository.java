@@ -2,6 +2,9 @@ package dev.vscan.service;
 
 import dev.vscan.model.EngineOptions;
 import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.QwenPipeline;
+import dev.vscan.model.config.ConfigLoader;
+import dev.vscan.model.config.QwenConfigReader;
 import dev.vscan.model.checkpoint.BuiltinModel;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualTokenReducer;
@@ -55,39 +58,41 @@ public class ModelRepository {
         return installed;
     }
 
-    private final Map<String, LlavaPipeline> byDevice = new LinkedHashMap<>();
+    private final Map<String, ServedModel> byDevice = new LinkedHashMap<>();
 
     /**
-     * The model for worker {@code index}: loaded on the worker's device the first time, with one warm-up
-     * forward so the first request is not slow, and shared by every worker on that device.
+     * The model for worker {@code index}: loaded on the worker's device the first time (the family by
+     * config.json's model_type), with one warm-up forward so the first request is not slow, and shared by
+     * every worker on that device.
      */
-    public synchronized LlavaPipeline pipelineFor(int index) {
+    synchronized ServedModel modelFor(int index) {
         String device = config.model().device();
         if (device.equals("gpu")) {
             device = "gpu:" + index;
         }
-        LlavaPipeline shared = byDevice.get(device);
+        ServedModel shared = byDevice.get(device);
         if (shared != null) {
             return shared;
         }
         long t0 = System.nanoTime();
-        LlavaPipeline pipeline = LlavaPipeline.load(modelDirectory(), EngineOptions.parse(device), imageLimits());
-        warmUp(pipeline);
-        byDevice.put(device, pipeline);
+        EngineOptions options = EngineOptions.parse(device);
+        ServedModel model = QwenConfigReader.MODEL_TYPE.equals(ConfigLoader.modelType(modelDirectory()))
+                ? new QwenServedModel(QwenPipeline.load(modelDirectory(), options, imageLimits()))
+                : new LlavaServedModel(LlavaPipeline.load(modelDirectory(), options, imageLimits()));
+        try {
+            model.warmUp();
+        } catch (RuntimeException e) {
+            model.close();
+            throw e;
+        }
+        byDevice.put(device, model);
         LOG.infof("model %s ready on %s in %.1f s", modelId(), device, (System.nanoTime() - t0) / 1e9);
-        return pipeline;
+        return model;
     }
 
     /** Frees every loaded model; call after the workers have stopped. */
     public synchronized void closeAll() {
-        byDevice.values().forEach(LlavaPipeline::close);
+        byDevice.values().forEach(ServedModel::close);
         byDevice.clear();
-    }
-
-    private static void warmUp(LlavaPipeline pipeline) {
-        int size = pipeline.model().config().vision().imageSize();
-        ModelImage blank = pipeline.images().prepare(new BufferedImage(size, size, BufferedImage.TYPE_INT_RGB));
-        pipeline.generator().generate(List.of(pipeline.requestForPixels("warm up", List.of(blank),
-                SamplingParams.greedy(1), VisualTokenReducer.NONE, SequencePruner.NONE)));
     }
 }

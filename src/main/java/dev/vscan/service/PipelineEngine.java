@@ -1,22 +1,23 @@
 package dev.vscan.service;
 
-import dev.vscan.model.LlavaPipeline;
-import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.generation.GenerationOutput;
+import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.RunningBatch;
 import dev.vscan.model.generation.RunningBatch.Admission;
 import dev.vscan.model.generation.RunningSequence;
+import dev.vscan.reduction.EfficiencyReport;
 import java.util.ArrayList;
 import java.util.List;
 
 /** The real engine: a running batch on a model that other workers on the same device may share. */
 final class PipelineEngine implements ServingEngine {
 
-    private final LlavaPipeline pipeline;
+    private final ServedModel model;
     private final RunningBatch batch;
 
-    PipelineEngine(LlavaPipeline pipeline) {
-        this.pipeline = pipeline;
-        this.batch = pipeline.newRunningBatch();
+    PipelineEngine(ServedModel model) {
+        this.model = model;
+        this.batch = model.newRunningBatch();
     }
 
     @Override
@@ -45,17 +46,12 @@ final class PipelineEngine implements ServingEngine {
 
     @Override
     public String decode(long[] tokens) {
-        return pipeline.tokenizer().decode(tokens);
+        return model.decode(tokens);
     }
 
     @Override
-    public LlavaConfig config() {
-        return pipeline.model().config();
-    }
-
-    @Override
-    public int visionLayersRun() {
-        return pipeline.model().vision().layersRun();
+    public EfficiencyReport report(GenerationRequest request, GenerationOutput output) {
+        return model.report(request, output);
     }
 
     /** Cancels what still runs; the model itself belongs to the repository that shares it. */

@@ -5,9 +5,13 @@ import dev.vscan.messaging.InvalidRequestException;
 import dev.vscan.messaging.InvalidRequestException.Code;
 import dev.vscan.messaging.RequestParser;
 import dev.vscan.model.LlavaPipeline;
+import dev.vscan.model.QwenPipeline;
 import dev.vscan.model.config.ConfigLoader;
 import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.config.LlavaNextConfig;
+import dev.vscan.model.config.QwenConfigReader;
+import dev.vscan.model.config.QwenLanguageConfig;
+import dev.vscan.model.config.QwenVisionConfig;
 import dev.vscan.model.extension.VisualPositions;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.SamplingParams;
@@ -18,7 +22,10 @@ import dev.vscan.model.image.ImagePreparer;
 import dev.vscan.model.image.ImagePreprocessor;
 import dev.vscan.model.image.InvalidImageException;
 import dev.vscan.model.image.ModelImage;
+import dev.vscan.model.image.QwenImage;
+import dev.vscan.model.qwen.QwenImagePreprocessor;
 import dev.vscan.model.text.LlavaTokenizer;
+import dev.vscan.model.text.PromptFormat;
 import dev.vscan.model.text.PromptFormat;
 import dev.vscan.reduction.ReductionConfig;
 import dev.vscan.reduction.ReductionMethod;
@@ -47,23 +54,38 @@ public final class RequestPreparer implements AutoCloseable {
     private final LlavaTokenizer tokenizer;
     private final ImagePreparer preprocessor;
     private final LlavaNextConfig next;
+    private final QwenLanguageConfig qwen;
+    private final QwenVisionConfig qwenVision;
     private final PromptFormat template;
     private final int defaultMaxNewTokens;
     private final int maxNewTokensLimit;
     private final double repetitionPenalty;
 
     public RequestPreparer(Path modelDir, ImageLimits limits, int defaultMaxNewTokens, int maxNewTokensLimit) {
-        if (LLAVA_NEXT.equals(ConfigLoader.modelType(modelDir))) {
-            this.next = ConfigLoader.loadNext(modelDir);
-            this.model = next.base();
-            this.preprocessor = new AnyResPreprocessor(LlavaPipeline.imageSpec(modelDir), next.pinpoints(), limits);
-        } else {
+        String modelType = ConfigLoader.modelType(modelDir);
+        if (QwenConfigReader.MODEL_TYPE.equals(modelType)) {
+            this.qwen = ConfigLoader.loadQwenLanguage(modelDir);
+            this.qwenVision = QwenConfigReader.vision(modelDir);
             this.next = null;
-            this.model = ConfigLoader.loadModel(modelDir);
-            this.preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(modelDir), limits);
+            this.model = null;
+            this.preprocessor = new QwenImagePreprocessor(QwenConfigReader.preprocessor(modelDir), limits);
+            this.tokenizer = LlavaTokenizer.load(modelDir, QwenPipeline.IMAGE_PAD, qwen.imageTokenId());
+            this.template = PromptFormat.forCheckpoint(modelDir, "qwen2");
+        } else {
+            this.qwen = null;
+            this.qwenVision = null;
+            if (LLAVA_NEXT.equals(modelType)) {
+                this.next = ConfigLoader.loadNext(modelDir);
+                this.model = next.base();
+                this.preprocessor = new AnyResPreprocessor(LlavaPipeline.imageSpec(modelDir), next.pinpoints(), limits);
+            } else {
+                this.next = null;
+                this.model = ConfigLoader.loadModel(modelDir);
+                this.preprocessor = new ImagePreprocessor(LlavaPipeline.imageSpec(modelDir), limits);
+            }
+            this.tokenizer = LlavaTokenizer.load(modelDir, model.imageTokenIndex());
+            this.template = LlavaPipeline.promptFormat(modelDir);
         }
-        this.tokenizer = LlavaTokenizer.load(modelDir, model.imageTokenIndex());
-        this.template = LlavaPipeline.promptFormat(modelDir);
         this.defaultMaxNewTokens = defaultMaxNewTokens;
         this.maxNewTokensLimit = maxNewTokensLimit;
         this.repetitionPenalty = ConfigLoader.loadGeneration(modelDir).repetitionPenaltyOrNone();
@@ -81,7 +103,7 @@ public final class RequestPreparer implements AutoCloseable {
         String prompt = template.render(List.of(RequestParser.userTurn(request.prompt(), images.size())));
         long[] ids = tokenizer.encode(prompt, template.addSpecialTokens(prompt));
         GenerationRequest generation = new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner(),
-                plan.positions());
+                plan.positions(), plan.scoredReducer());
         int visual = visualTokens(pixels, plan);
         long kv = (long) ids.length - images.size() + visual + sampling.maxNewTokens();
         return new Prepared(generation, plan.method().wireName(), visual, kv);
@@ -98,7 +120,9 @@ public final class RequestPreparer implements AutoCloseable {
     private int visualTokens(List<ModelImage> images, ReductionPlan plan) {
         int total = 0;
         for (ModelImage image : images) {
-            if (image instanceof AnyResImage tiles) {
+            if (image instanceof QwenImage merged) {
+                total += merged.tokens();
+            } else if (image instanceof AnyResImage tiles) {
                 total += tiles.imageTokens(model.vision().gridSize());
             } else {
                 total += plan.budget() == null ? model.vision().numPatches() : plan.budget().r1();
@@ -140,6 +164,12 @@ public final class RequestPreparer implements AutoCloseable {
             ReductionConfig config = method == ReductionMethod.NONE && !tuned ? ReductionConfig.none()
                     : new ReductionConfig(method, o.budget(), o.r1(), o.r2(), o.layer(), null, null, null, null,
                             o.positions() == null ? null : VisualPositions.parse(o.positions()));
+            if (qwen != null) {
+                return ReductionPlan.ofQwen(config,
+                        qwenVision.fullAttentionBlocks().stream().mapToInt(Integer::intValue).toArray(),
+                        qwenVision.depth(), qwen.text().numHiddenLayers(),
+                        images.stream().mapToInt(i -> ((QwenImage) i).tokens()).toArray());
+            }
             return next != null
                     ? ReductionPlan.ofAnyRes(config, next, AnyResImage.imageTokens(images, model.vision().gridSize()))
                     : ReductionPlan.of(config, model, images.size());

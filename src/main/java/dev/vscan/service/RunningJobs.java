@@ -4,7 +4,6 @@ import dev.vscan.messaging.InferenceResult;
 import dev.vscan.messaging.InferenceResult.Status;
 import dev.vscan.messaging.ResultPublisher;
 import dev.vscan.messaging.TelemetryEvent;
-import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.generation.FinishReason;
 import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.RunningBatch.Admission;
@@ -152,8 +151,7 @@ final class RunningJobs implements RunningSet<InferenceJob> {
             // With no token generated (the echo engine) the answer is ready when the prompt is.
             double firstTokenMs = ((firstTokenNanos == 0 ? end : firstTokenNanos) - job.receivedNanos()) / 1e6;
             double perTokenMs = out.millisPerOutputToken();
-            LlavaConfig config = engine.config();
-            EfficiencyReport report = EfficiencyReport.of(out, config.text(), config.vision(), engine.visionLayersRun());
+            EfficiencyReport report = engine.report(job.request(), out);
             InferenceResult result = new InferenceResult(job.id(), Status.ok, engine.decode(out.tokens()), null,
                     new InferenceResult.TokenCounts(out.promptTokens(), out.textTokens(),
                             out.visualTokensAfterStage1(), out.tokens().length),

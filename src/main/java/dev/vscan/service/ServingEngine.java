@@ -1,7 +1,9 @@
 package dev.vscan.service;
 
-import dev.vscan.model.config.LlavaConfig;
+import dev.vscan.model.generation.GenerationOutput;
+import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.RunningBatch.Admission;
+import dev.vscan.reduction.EfficiencyReport;
 import java.util.List;
 
 /** One worker's running batch on a model: admits requests between steps, steps, cancels. */
@@ -27,10 +29,8 @@ interface ServingEngine extends AutoCloseable {
 
     String decode(long[] tokens);
 
-    LlavaConfig config();
-
-    /** Vision layers that run, for the FLOPs accounting. */
-    int visionLayersRun();
+    /** Tokens, FLOPs and times of an answer, each family counting its own vision cost. */
+    EfficiencyReport report(GenerationRequest request, GenerationOutput output);
 
     @Override
     void close();

@@ -96,7 +96,7 @@ class RunningJobsTest {
     }
 
     private RunningJobs runningJobs() {
-        return new RunningJobs(new PipelineEngine(pipeline), "worker-0", "tiny", publisher,
+        return new RunningJobs(new PipelineEngine(new LlavaServedModel(pipeline)), "worker-0", "tiny", publisher,
                 new ServiceMetrics(new SimpleMeterRegistry()));
     }
 
