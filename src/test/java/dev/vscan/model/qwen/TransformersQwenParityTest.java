@@ -186,7 +186,7 @@ class TransformersQwenParityTest {
     }
 
     @Test
-    void positionsAreGetRopeIndexs() {
+    void positionsAreThoseOfGetRopeIndex() {
         for (int i = 0; i < expected.get("cases").size(); i++) {
             JsonNode c = expected.get("cases").get(i);
             List<int[]> grids = transformersImages.get(i).stream()
