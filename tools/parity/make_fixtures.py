@@ -12,8 +12,13 @@ crops, unpad, image_newline) and records, for one prompt with one image and one 
 sizes, the processor's pixel values, image sizes and image-token counts, the ids, last-position logits,
 greedy answers with margins, and for the first prompt the packed image features.
 
+With `--family qwen2_5_vl` it builds a tiny random Qwen2_5_VLForConditionalGeneration (windowed vision
+tower, patch merger, Qwen2 decoder with M-RoPE) and records, for one prompt with one image and one with two,
+the processor's pixel values, grids and expanded ids, get_rope_index's position ids, last-position logits,
+greedy answers with margins, and for the first prompt the merged image features.
+
 Usage:
-    python tools/parity/make_fixtures.py --out DIR [--family llava|llava_next] [--seed 1234] [--device cpu|cuda]
+    python tools/parity/make_fixtures.py --out DIR [--family llava|llava_next|qwen2_5_vl] [--seed 1234] [--device cpu|cuda]
 
 Needs torch and transformers >= 4.52 (4.x and 5.x); tokenizers and safetensors come with transformers.
 Exits non-zero with a message naming the problem when anything is off.
@@ -1841,19 +1846,1074 @@ def run_next(args):
     log("done")
 
 
+# ===================================================================================================
+# Qwen2.5-VL (--family qwen2_5_vl)
+# ===================================================================================================
+
+QWEN_VOCAB_SIZE = 256
+QWEN_WORD_COUNT = 235            # WordLevel ids 0..234; the added special tokens follow
+QWEN_SPECIAL_TOKENS = [          # Qwen's order, ids 235..248
+    "<|endoftext|>", "<|im_start|>", "<|im_end|>", "<|object_ref_start|>", "<|object_ref_end|>",
+    "<|box_start|>", "<|box_end|>", "<|quad_start|>", "<|quad_end|>", "<|vision_start|>", "<|vision_end|>",
+    "<|vision_pad|>", "<|image_pad|>", "<|video_pad|>",
+]
+QWEN_ENDOFTEXT_ID, QWEN_IM_END_ID = 235, 237
+QWEN_VISION_START_ID, QWEN_VISION_END_ID, QWEN_VISION_TOKEN_ID = 244, 245, 246
+QWEN_IMAGE_TOKEN_ID, QWEN_VIDEO_TOKEN_ID = 247, 248
+QWEN_EOS_IDS = [QWEN_IM_END_ID, QWEN_ENDOFTEXT_ID]
+QWEN_IMAGE_PAD = "<|image_pad|>"
+QWEN_WORDS = [
+    "system", "You", "are", "a", "helpful", "assistant.", "user", "assistant", "what", "colour", "is", "the",
+    "big", "circle", "?", "how", "many", "shapes", "there", "in", "two", "images", "differ", "between", "do",
+    "red", "blue", "green", "left", "right", "one", "three", "yes", "no", "which", "image", "has", "more",
+]
+QWEN_TEXT_HIDDEN = 64
+QWEN_VISION_HIDDEN = 32
+QWEN_PATCH = 14
+QWEN_MERGE = 2
+QWEN_TEMPORAL = 2
+QWEN_FACTOR = QWEN_PATCH * QWEN_MERGE   # 28
+QWEN_ROW = 3 * QWEN_TEMPORAL * QWEN_PATCH * QWEN_PATCH  # 1176 values per patch row
+QWEN_MIN_PIXELS = 3136
+QWEN_MAX_PIXELS = 20 * 28 * 28          # 15680: small images keep the fixture small
+QWEN_ROPE_THETA = 1000000.0
+QWEN_MROPE_SECTION = [2, 3, 3]
+
+# Chat template of src/test/resources/qwen2_5_vl-reference/chat_template.json (Qwen2.5-VL's, data).
+QWEN_CHAT_TEMPLATE = (
+    "{% set image_count = namespace(value=0) %}{% set video_count = namespace(value=0) %}{% for message in "
+    "messages %}{% if loop.first and message['role'] != 'system' %}<|im_start|>system\nYou are a helpful "
+    "assistant.<|im_end|>\n{% endif %}<|im_start|>{{ message['role'] }}\n{% if message['content'] is string "
+    "%}{{ message['content'] }}<|im_end|>\n{% else %}{% for content in message['content'] %}{% if "
+    "content['type'] == 'image' or 'image' in content or 'image_url' in content %}{% set image_count.value = "
+    "image_count.value + 1 %}{% if add_vision_id %}Picture {{ image_count.value }}: {% endif "
+    "%}<|vision_start|><|image_pad|><|vision_end|>{% elif content['type'] == 'video' or 'video' in content "
+    "%}{% set video_count.value = video_count.value + 1 %}{% if add_vision_id %}Video {{ video_count.value "
+    "}}: {% endif %}<|vision_start|><|video_pad|><|vision_end|>{% elif 'text' in content %}{{ "
+    "content['text'] }}{% endif %}{% endfor %}<|im_end|>\n{% endif %}{% endfor %}{% if add_generation_prompt "
+    "%}<|im_start|>assistant\n{% endif %}"
+)
+
+# (name, question, [(width, height)], [(shapes, of which red)]). No side is a multiple of 28.
+# 150x125 resizes to 112x140 (h x w) = 15680 = max_pixels exactly (kept: the bound is "more than");
+# 330x200 rounds to 196x336, over max_pixels, and is clamped to 84x140 (merged 3x5, odd both ways);
+# 40x50 rounds to 56x28, under min_pixels, and is raised to 84x56.
+QWEN_CASES = [
+    ("a", "what colour is the big circle ?", [(150, 125)], [(3, 1)]),
+    ("b", "which image has more red shapes ?", [(330, 200), (40, 50)], [(4, 1), (2, 2)]),
+]
+
+QWEN_OUTPUT_FILES = [
+    "config.json", "generation_config.json", "model.safetensors", "tokenizer.json", "tokenizer_config.json",
+    "preprocessor_config.json", "chat_template.json", "expected.json", "inputs.safetensors",
+] + [f"image_{name}_{i}.png" for name, _, sizes, _ in QWEN_CASES for i in range(len(sizes))]
+
+
+def qwen_prompt(question, n_images):
+    """The chat template for one user turn (images first, then the question) with the default system
+    message and the generation prompt, written out."""
+    vision = "<|vision_start|><|image_pad|><|vision_end|>" * n_images
+    return ("<|im_start|>system\nYou are a helpful assistant.<|im_end|>\n<|im_start|>user\n" + vision + question
+            + "<|im_end|>\n<|im_start|>assistant\n")
+
+
+def qwen_messages(question, n_images):
+    return [{"role": "user", "content": [{"type": "image"} for _ in range(n_images)]
+             + [{"type": "text", "text": question}]}]
+
+
+def build_qwen_tokenizer():
+    from tokenizers import AddedToken, Tokenizer
+    from tokenizers.models import WordLevel
+    from tokenizers.pre_tokenizers import WhitespaceSplit
+
+    vocab = {"<unk>": 0}
+    for w in QWEN_WORDS:
+        if w in vocab:
+            raise FixtureError(f"duplicate Qwen vocabulary entry {w!r}")
+        vocab[w] = len(vocab)
+    i = 0
+    while len(vocab) < QWEN_WORD_COUNT:
+        vocab[f"w{i}"] = len(vocab)
+        i += 1
+    tok = Tokenizer(WordLevel(vocab=vocab, unk_token="<unk>"))
+    tok.pre_tokenizer = WhitespaceSplit()
+    tok.add_special_tokens([AddedToken(t, single_word=False, lstrip=False, rstrip=False, normalized=False,
+                                       special=True) for t in QWEN_SPECIAL_TOKENS])
+    for k, t in enumerate(QWEN_SPECIAL_TOKENS):
+        if tok.token_to_id(t) != QWEN_WORD_COUNT + k:
+            raise FixtureError(f"tokenizer gave {t!r} id {tok.token_to_id(t)}, expected {QWEN_WORD_COUNT + k}")
+    return tok
+
+
+def qwen_tokenizer_config_json():
+    return {
+        "tokenizer_class": "PreTrainedTokenizerFast",
+        "bos_token": None,
+        "eos_token": "<|im_end|>",
+        "pad_token": "<|endoftext|>",
+        "unk_token": None,
+        "model_max_length": 32768,
+        "clean_up_tokenization_spaces": False,
+        "split_special_tokens": False,
+    }
+
+
+def qwen_preprocessor_config_json():
+    return {
+        "image_processor_type": "Qwen2VLImageProcessor",
+        "processor_class": "Qwen2_5_VLProcessor",
+        "do_resize": True,
+        "size": {"shortest_edge": QWEN_MIN_PIXELS, "longest_edge": QWEN_MAX_PIXELS},
+        "min_pixels": QWEN_MIN_PIXELS,
+        "max_pixels": QWEN_MAX_PIXELS,
+        "resample": 3,
+        "do_rescale": True,
+        "rescale_factor": 1.0 / 255.0,
+        "do_normalize": True,
+        "image_mean": CLIP_MEAN,
+        "image_std": CLIP_STD,
+        "do_convert_rgb": True,
+        "patch_size": QWEN_PATCH,
+        "temporal_patch_size": QWEN_TEMPORAL,
+        "merge_size": QWEN_MERGE,
+    }
+
+
+def own_smart_resize(height, width):
+    """Qwen2-VL's smart_resize with factor 28 and this script's pixel bounds (Python's round: half to even)."""
+    h = max(QWEN_FACTOR, round(height / QWEN_FACTOR) * QWEN_FACTOR)
+    w = max(QWEN_FACTOR, round(width / QWEN_FACTOR) * QWEN_FACTOR)
+    if h * w > QWEN_MAX_PIXELS:
+        beta = math.sqrt(height * width / QWEN_MAX_PIXELS)
+        h = max(QWEN_FACTOR, math.floor(height / beta / QWEN_FACTOR) * QWEN_FACTOR)
+        w = max(QWEN_FACTOR, math.floor(width / beta / QWEN_FACTOR) * QWEN_FACTOR)
+    elif h * w < QWEN_MIN_PIXELS:
+        beta = math.sqrt(QWEN_MIN_PIXELS / (height * width))
+        h = math.ceil(height * beta / QWEN_FACTOR) * QWEN_FACTOR
+        w = math.ceil(width * beta / QWEN_FACTOR) * QWEN_FACTOR
+    return h, w
+
+
+def own_qwen_pixel_values(np, Image, pil_images):
+    """The PIL path of Qwen2VLImageProcessor: bicubic resize of the uint8 image to smart_resize's size,
+    float32(float64(x) / 255), (x - mean) / std in float32, two identical frames, rows over the 2x2 merge
+    blocks. Returns ([patches, 1176] float32 for all images, [[t, h, w], ...])."""
+    rows, grids = [], []
+    for im in pil_images:
+        w, h = im.size
+        rh, rw = own_smart_resize(h, w)
+        arr = np.asarray(im.convert("RGB").resize((rw, rh), resample=Image.BICUBIC), dtype=np.uint8)
+        x = (arr.astype(np.float64) * (1.0 / 255.0)).astype(np.float32)
+        x = (x - np.asarray(CLIP_MEAN, dtype=np.float32)) / np.asarray(CLIP_STD, dtype=np.float32)
+        x = x.transpose(2, 0, 1)[None]                     # [1, C, H, W]
+        x = np.concatenate([x] * QWEN_TEMPORAL, axis=0)    # [2, C, H, W]
+        gh, gw = rh // QWEN_PATCH, rw // QWEN_PATCH
+        x = x.reshape(1, QWEN_TEMPORAL, 3, gh // QWEN_MERGE, QWEN_MERGE, QWEN_PATCH, gw // QWEN_MERGE,
+                      QWEN_MERGE, QWEN_PATCH)
+        x = x.transpose(0, 3, 6, 4, 7, 2, 1, 5, 8).reshape(gh * gw, QWEN_ROW)
+        rows.append(np.ascontiguousarray(x, dtype=np.float32))
+        grids.append([1, gh, gw])
+    return np.concatenate(rows, axis=0), grids
+
+
+def own_qwen_positions(ids, grids):
+    """M-RoPE position ids (3 streams) as get_rope_index gives them for images: text counts on from the
+    previous maximum + 1; the image token at merged row y, column x of an image whose first token would get
+    position s gets (s, s + y, s + x)."""
+    streams = [[], [], []]
+    nxt, i, g = 0, 0, 0
+    while i < len(ids):
+        if ids[i] != QWEN_IMAGE_TOKEN_ID:
+            for s in streams:
+                s.append(nxt)
+            nxt += 1
+            i += 1
+            continue
+        _, gh, gw = grids[g]
+        mh, mw = gh // QWEN_MERGE, gw // QWEN_MERGE
+        for y in range(mh):
+            for x in range(mw):
+                streams[0].append(nxt)
+                streams[1].append(nxt + y)
+                streams[2].append(nxt + x)
+        nxt += max(mh, mw)
+        i += mh * mw
+        g += 1
+    if g != len(grids) or any(len(s) != len(ids) for s in streams):
+        raise FixtureError(f"own M-RoPE positions: used {g} of {len(grids)} grids, {len(streams[0])} of "
+                           f"{len(ids)} ids")
+    return streams, max(max(s) for s in streams) + 1 - len(ids)
+
+
+def expand_qwen_ids(ids, grids):
+    out, g = [], 0
+    for i in ids:
+        if i == QWEN_IMAGE_TOKEN_ID:
+            _, gh, gw = grids[g]
+            out.extend([i] * (gh * gw // QWEN_MERGE ** 2))
+            g += 1
+        else:
+            out.append(i)
+    return out
+
+
+def build_qwen_config(transformers, ver):
+    from transformers import Qwen2_5_VLConfig
+
+    vision = dict(
+        depth=4, hidden_size=QWEN_VISION_HIDDEN, hidden_act="silu", intermediate_size=64, num_heads=2,
+        in_channels=3, patch_size=QWEN_PATCH, spatial_merge_size=QWEN_MERGE, temporal_patch_size=QWEN_TEMPORAL,
+        tokens_per_second=2, window_size=56, out_hidden_size=QWEN_TEXT_HIDDEN, fullatt_block_indexes=[1, 3],
+        initializer_range=0.02,
+    )
+    text = dict(
+        vocab_size=QWEN_VOCAB_SIZE, hidden_size=QWEN_TEXT_HIDDEN, intermediate_size=160, num_hidden_layers=4,
+        num_attention_heads=4, num_key_value_heads=2, hidden_act="silu", max_position_embeddings=4096,
+        rms_norm_eps=1e-6, use_sliding_window=False, sliding_window=4096, max_window_layers=4,
+        attention_dropout=0.0, tie_word_embeddings=False, bos_token_id=QWEN_ENDOFTEXT_ID,
+        eos_token_id=QWEN_IM_END_ID, pad_token_id=QWEN_ENDOFTEXT_ID, initializer_range=0.02,
+    )
+    if ver >= (5, 0):
+        text["rope_parameters"] = {"rope_type": "default", "rope_theta": QWEN_ROPE_THETA,
+                                   "mrope_section": list(QWEN_MROPE_SECTION)}
+    else:
+        text["rope_theta"] = QWEN_ROPE_THETA
+        text["rope_scaling"] = {"type": "mrope", "mrope_section": list(QWEN_MROPE_SECTION)}
+    ids = dict(image_token_id=QWEN_IMAGE_TOKEN_ID, video_token_id=QWEN_VIDEO_TOKEN_ID,
+               vision_start_token_id=QWEN_VISION_START_ID, vision_end_token_id=QWEN_VISION_END_ID,
+               vision_token_id=QWEN_VISION_TOKEN_ID)
+    attempts = [
+        dict(text_config=text, vision_config=vision, tie_word_embeddings=False, **ids),
+        dict(text_config=text, vision_config=vision, tie_word_embeddings=False,
+             image_token_id=QWEN_IMAGE_TOKEN_ID, video_token_id=QWEN_VIDEO_TOKEN_ID),
+    ]
+    # Stricter configs may refuse keys this script sets only for completeness: retry without them.
+    optional = ("bos_token_id", "eos_token_id", "pad_token_id", "initializer_range", "max_window_layers",
+                "sliding_window", "attention_dropout")
+    lean_text = {k: v for k, v in text.items() if k not in optional}
+    lean_vision = {k: v for k, v in vision.items() if k not in optional}
+    attempts.append(dict(text_config=lean_text, vision_config=lean_vision, tie_word_embeddings=False,
+                         image_token_id=QWEN_IMAGE_TOKEN_ID, video_token_id=QWEN_VIDEO_TOKEN_ID))
+    if ver < (5, 0):  # older 4.x read the decoder fields from the top level
+        attempts.append(dict(vision_config=vision, **text, **ids))
+    errors = []
+    config = None
+    for kwargs in attempts:
+        try:
+            config = Qwen2_5_VLConfig(**kwargs)
+            break
+        except (TypeError, ValueError) as e:
+            errors.append(f"{sorted(kwargs)}: {type(e).__name__}: {e}")
+    if config is None:
+        raise FixtureError("Qwen2_5_VLConfig rejected every form tried: " + " | ".join(errors))
+    for k, v in ids.items():  # get_rope_index (4.x) reads vision_start_token_id from the top-level config
+        if getattr(config, k, None) != v:
+            try:
+                setattr(config, k, v)
+            except Exception:
+                pass
+    force_eager(config)
+    check_qwen_config(config)
+    return config
+
+
+def qwen_mrope_section_of(t):
+    for attr in ("rope_parameters", "rope_scaling"):
+        d = getattr(t, attr, None)
+        if isinstance(d, dict) and d.get("mrope_section") is not None:
+            return list(d["mrope_section"])
+    return None
+
+
+def check_qwen_config(config):
+    t = config.text_config if hasattr(config, "text_config") else config
+    v = config.vision_config
+    expect = {
+        "text.vocab_size": (t.vocab_size, QWEN_VOCAB_SIZE),
+        "text.hidden_size": (t.hidden_size, QWEN_TEXT_HIDDEN),
+        "text.num_hidden_layers": (t.num_hidden_layers, 4),
+        "text.num_attention_heads": (t.num_attention_heads, 4),
+        "text.num_key_value_heads": (t.num_key_value_heads, 2),
+        "text.intermediate_size": (t.intermediate_size, 160),
+        "text.rope_theta": (rope_theta_of(t), QWEN_ROPE_THETA),
+        "text.mrope_section": (qwen_mrope_section_of(t), QWEN_MROPE_SECTION),
+        "vision.depth": (v.depth, 4),
+        "vision.hidden_size": (v.hidden_size, QWEN_VISION_HIDDEN),
+        "vision.num_heads": (v.num_heads, 2),
+        "vision.window_size": (v.window_size, 56),
+        "vision.fullatt_block_indexes": (list(v.fullatt_block_indexes), [1, 3]),
+        "vision.out_hidden_size": (v.out_hidden_size, QWEN_TEXT_HIDDEN),
+        "vision.spatial_merge_size": (v.spatial_merge_size, QWEN_MERGE),
+        "image_token_id": (getattr(config, "image_token_id", None), QWEN_IMAGE_TOKEN_ID),
+        "vision_start_token_id": (getattr(config, "vision_start_token_id", None), QWEN_VISION_START_ID),
+        "tie_word_embeddings": (bool(getattr(config, "tie_word_embeddings", False)), False),
+        "text.tie_word_embeddings": (bool(getattr(t, "tie_word_embeddings", False)), False),
+    }
+    bad = [f"{k}={got!r} (want {want!r})" for k, (got, want) in expect.items() if got != want]
+    if bad:
+        raise FixtureError("the built Qwen2_5_VLConfig differs from the intended one: " + ", ".join(bad))
+
+
+def qwen_zero_head_rows():
+    """lm_head rows kept at exactly 0 so greedy decoding never emits them: the special tokens other than the
+    two end ids (an <|image_pad|> could not be fed back) and the padding rows past the tokenizer."""
+    specials = [QWEN_WORD_COUNT + k for k in range(len(QWEN_SPECIAL_TOKENS))]
+    return [i for i in specials if i not in QWEN_EOS_IDS] + list(range(QWEN_WORD_COUNT + len(QWEN_SPECIAL_TOKENS),
+                                                                       QWEN_VOCAB_SIZE))
+
+
+def build_qwen_model(torch, transformers, ver, seed, warnings):
+    from transformers import GenerationConfig, Qwen2_5_VLForConditionalGeneration
+
+    torch.manual_seed(seed)
+    config = build_qwen_config(transformers, ver)
+    model = Qwen2_5_VLForConditionalGeneration(config).to(dtype=torch.float32)
+    model.eval()
+    impls = attn_implementations(model)
+    if any(v != "eager" for v in impls.values()):
+        setter = getattr(model, "set_attn_implementation", None)
+        if callable(setter):
+            try:
+                setter("eager")
+            except Exception as e:
+                warn(f"set_attn_implementation('eager') failed: {type(e).__name__}: {e}", warnings)
+            impls = attn_implementations(model)
+    if any(v != "eager" for v in impls.values()):
+        warn(f"attention implementation is not eager everywhere: {impls} (math is the same, rounding differs)",
+             warnings)
+    n = reinitialise(torch, model, seed)
+    with torch.no_grad():
+        head = model.get_output_embeddings().weight
+        for row in qwen_zero_head_rows():
+            head[row].zero_()
+    emb = model.get_input_embeddings().weight
+    head = model.get_output_embeddings().weight
+    if emb.data_ptr() == head.data_ptr():
+        raise FixtureError("lm_head.weight is tied to embed_tokens.weight although tie_word_embeddings=False")
+    if tuple(emb.shape) != (QWEN_VOCAB_SIZE, QWEN_TEXT_HIDDEN) or tuple(head.shape) != (QWEN_VOCAB_SIZE,
+                                                                                       QWEN_TEXT_HIDDEN):
+        raise FixtureError(f"unexpected embedding shapes {tuple(emb.shape)} / {tuple(head.shape)}")
+    for name, p in model.named_parameters():
+        if p.dtype != torch.float32:
+            raise FixtureError(f"parameter {name} is {p.dtype}, expected float32")
+    model.generation_config = GenerationConfig(bos_token_id=QWEN_ENDOFTEXT_ID, eos_token_id=list(QWEN_EOS_IDS),
+                                               pad_token_id=QWEN_ENDOFTEXT_ID, do_sample=False)
+    log(f"built Qwen2_5_VLForConditionalGeneration: {n} parameter tensors, "
+        f"{sum(p.numel() for p in model.parameters())} values, attention {impls}")
+    return model, impls
+
+
+def qwen_inner(model):
+    """The Qwen2_5_VLModel inside (4.52+ and 5.x); the model itself for older layouts."""
+    inner = getattr(model, "model", None)
+    return inner if inner is not None and hasattr(inner, "visual") else model
+
+
+def qwen_visual(model):
+    for owner in (qwen_inner(model), model):
+        v = getattr(owner, "visual", None)
+        if v is not None:
+            return v
+    raise FixtureError(f"cannot find the visual module on {type(model).__name__}")
+
+
+def qwen_has_param(fn, name):
+    import inspect
+    try:
+        return name in inspect.signature(fn).parameters
+    except (TypeError, ValueError):
+        return False
+
+
+class QwenRun:
+    """Calls into one Qwen2_5_VLForConditionalGeneration with the inputs its version wants: 5.x computes
+    M-RoPE only when mm_token_type_ids (0 text, 1 image) is given; 4.x derives it from input_ids and would
+    reject the extra argument."""
+
+    def __init__(self, torch, model, device):
+        self.torch, self.model, self.device = torch, model, device
+        self.wants_types = qwen_has_param(model.forward, "mm_token_type_ids") or qwen_has_param(
+            qwen_inner(model).forward, "mm_token_type_ids")
+
+    def inputs(self, ids, pv, grids, dtype):
+        torch = self.torch
+        input_ids = torch.tensor([ids], dtype=torch.long, device=self.device)
+        d = {
+            "input_ids": input_ids,
+            "attention_mask": torch.ones_like(input_ids),
+            "pixel_values": pv.to(device=self.device, dtype=dtype),
+            "image_grid_thw": torch.tensor(grids, dtype=torch.long, device=self.device),
+        }
+        if self.wants_types:
+            d["mm_token_type_ids"] = (input_ids == QWEN_IMAGE_TOKEN_ID).to(torch.int32)
+        return d
+
+    def reset(self):
+        """Forget the rope deltas a previous call cached on the inner model, so every call starts afresh."""
+        inner = qwen_inner(self.model)
+        if hasattr(inner, "rope_deltas"):
+            inner.rope_deltas = None
+
+    def forward(self, ids, pv, grids, dtype):
+        self.reset()
+        out = self.model(**self.inputs(ids, pv, grids, dtype), use_cache=False)
+        logits = out.logits
+        if logits is None or tuple(logits.shape) != (1, len(ids), QWEN_VOCAB_SIZE):
+            raise FixtureError(f"unexpected logits shape {None if logits is None else tuple(logits.shape)}")
+        if not self.torch.isfinite(logits).all():
+            raise FixtureError("the model produced non-finite logits")
+        return logits[0].detach().to("cpu", self.torch.float64)
+
+    def forward_capturing(self, ids, pv, grids, dtype):
+        """One forward pass that also records what the language model received: inputs_embeds (its image
+        rows are the merged image features) and position_ids (the M-RoPE ids actually used)."""
+        torch = self.torch
+        lm = getattr(qwen_inner(self.model), "language_model", None)
+        if not isinstance(lm, torch.nn.Module):
+            return self.forward(ids, pv, grids, dtype), None, None
+        captured = {}
+
+        def hook(module, args, kwargs):
+            for key in ("inputs_embeds", "position_ids"):
+                v = kwargs.get(key)
+                if isinstance(v, torch.Tensor):
+                    captured[key] = v.detach().clone()
+
+        handle = lm.register_forward_pre_hook(hook, with_kwargs=True)
+        try:
+            logits = self.forward(ids, pv, grids, dtype)
+        finally:
+            handle.remove()
+        emb, pos = captured.get("inputs_embeds"), captured.get("position_ids")
+        feats = None
+        if emb is not None and emb.dim() == 3 and emb.shape[1] == len(ids):
+            mask = torch.tensor(ids, device=emb.device) == QWEN_IMAGE_TOKEN_ID
+            feats = emb[0][mask].to("cpu", torch.float64)
+        streams = None
+        if pos is not None and pos.dim() == 3 and pos.shape[-1] == len(ids):
+            if pos.shape[0] == 4:  # some versions put the text positions first
+                pos = pos[1:]
+            if pos.shape[0] == 3:
+                streams = pos[:, 0, :].to("cpu").tolist()
+        if emb is not None and streams is None:
+            # The hook saw the call, but no M-RoPE ids: the language model would fall back to 1-D positions.
+            raise FixtureError("the language model received position_ids "
+                               f"{None if pos is None else tuple(pos.shape)} instead of 3 M-RoPE streams "
+                               f"(mm_token_type_ids passed: {self.wants_types})")
+        return logits, feats, streams
+
+    def greedy_manual(self, ids, pv, grids, dtype):
+        """Greedy decoding by full recomputation every step (logits in the model's dtype), with margins."""
+        seq, new, margins = list(ids), [], []
+        for _ in range(MAX_NEW_TOKENS):
+            last = self.forward(seq, pv, grids, dtype)[-1]
+            top = self.torch.topk(last, 2)
+            nxt = int(self.torch.argmax(last))
+            if nxt in qwen_zero_head_rows():
+                raise FixtureError(f"greedy decoding produced special id {nxt}; pick another --seed")
+            margins.append(float(top.values[0] - top.values[1]))
+            new.append(nxt)
+            seq.append(nxt)
+            if nxt in QWEN_EOS_IDS:
+                break
+        return new, margins
+
+    def greedy_generate(self, ids, pv, grids, dtype):
+        self.reset()
+        out = self.model.generate(**self.inputs(ids, pv, grids, dtype), do_sample=False,
+                                  max_new_tokens=MAX_NEW_TOKENS, eos_token_id=list(QWEN_EOS_IDS),
+                                  pad_token_id=QWEN_ENDOFTEXT_ID)
+        seqs = out.sequences if hasattr(out, "sequences") else out
+        full = seqs[0].tolist()
+        if full[: len(ids)] != list(ids):
+            raise FixtureError("generate() returned a sequence that does not start with the prompt")
+        return full[len(ids):]
+
+    def rope_index(self, ids, grids):
+        """transformers' own M-RoPE ids: get_rope_index on the inner model (4.x: input_ids, image_grid_thw,
+        video_grid_thw, second_per_grid_ts, attention_mask; 5.x: input_ids, mm_token_type_ids, ...)."""
+        torch = self.torch
+        owners = [qwen_inner(self.model), self.model]
+        fn = next((getattr(o, "get_rope_index") for o in owners if callable(getattr(o, "get_rope_index", None))),
+                  None)
+        if fn is None:
+            raise FixtureError(f"{type(self.model).__name__} has no get_rope_index")
+        input_ids = torch.tensor([ids], dtype=torch.long, device=self.device)
+        kwargs = {"input_ids": input_ids,
+                  "image_grid_thw": torch.tensor(grids, dtype=torch.long, device=self.device),
+                  "video_grid_thw": None, "attention_mask": torch.ones_like(input_ids)}
+        if qwen_has_param(fn, "mm_token_type_ids"):
+            kwargs["mm_token_type_ids"] = (input_ids == QWEN_IMAGE_TOKEN_ID).to(torch.int32)
+        if qwen_has_param(fn, "second_per_grid_ts"):
+            kwargs["second_per_grid_ts"] = None
+        kwargs = {k: v for k, v in kwargs.items() if qwen_has_param(fn, k)}
+        result = fn(**kwargs)
+        pos, delta = result[0], result[1]
+        if pos.dim() == 3 and pos.shape[0] == 4:
+            pos = pos[1:]
+        if pos.dim() != 3 or pos.shape[0] != 3 or pos.shape[-1] != len(ids):
+            raise FixtureError(f"get_rope_index returned position ids of shape {tuple(pos.shape)}")
+        return pos[:, 0, :].to("cpu").tolist(), int(delta.reshape(-1)[0]), sorted(kwargs)
+
+    def image_features_api(self, pv, grids, dtype):
+        """Merged image features through get_image_features, whatever it returns in this version (4.x: a
+        tuple split per image; 5.x: a ModelOutput whose pooler_output holds them, or (features, sizes))."""
+        torch = self.torch
+        owners = [qwen_inner(self.model), self.model]
+        getter = next((getattr(o, "get_image_features") for o in owners
+                       if callable(getattr(o, "get_image_features", None))), None)
+        if getter is None:
+            raise FixtureError("no get_image_features")
+        result = getter(pv.to(device=self.device, dtype=dtype),
+                        torch.tensor(grids, dtype=torch.long, device=self.device))
+        path = ["get_image_features"]
+        if not isinstance(result, (list, tuple, torch.Tensor)) and hasattr(result, "pooler_output"):
+            result = result.pooler_output
+            path.append("pooler_output")
+        if (isinstance(result, tuple) and len(result) == 2 and isinstance(result[0], torch.Tensor)
+                and not isinstance(result[1], torch.Tensor)):
+            result = result[0]
+            path.append("(features, split_sizes)[0]")
+        return qwen_flat(torch, result, "get_image_features"), " -> ".join(path)
+
+    def image_features_visual(self, pv, grids, dtype):
+        """The visual module called directly (4.x: returns the merged features; 5.x: pooler_output)."""
+        torch = self.torch
+        visual = qwen_visual(self.model)
+        result = visual(pv.to(device=self.device, dtype=dtype),
+                        grid_thw=torch.tensor(grids, dtype=torch.long, device=self.device))
+        path = ["visual(pixel_values, grid_thw)"]
+        if not isinstance(result, (list, tuple, torch.Tensor)) and hasattr(result, "pooler_output"):
+            result = result.pooler_output
+            path.append("pooler_output")
+        return qwen_flat(torch, result, "visual"), " -> ".join(path)
+
+
+def qwen_flat(torch, value, what):
+    if isinstance(value, torch.Tensor):
+        t = value
+    elif isinstance(value, (list, tuple)) and value and all(isinstance(v, torch.Tensor) for v in value):
+        t = torch.cat([v.reshape(-1, v.shape[-1]) for v in value], dim=0)
+    else:
+        raise FixtureError(f"{what} returned {type(value).__name__}, not features")
+    return t.reshape(-1, t.shape[-1]).detach().to("cpu", torch.float64)
+
+
+def qwen_image_processor_candidates(transformers, out):
+    kwargs = {k: v for k, v in qwen_preprocessor_config_json().items()
+              if k not in ("image_processor_type", "processor_class")}
+    candidates = []
+
+    def add_class(name):
+        try:
+            cls = getattr(transformers, name, None)
+        except Exception:  # a lazy import that needs a missing backend
+            cls = None
+        if cls is not None:
+            candidates.append((f"{name}.from_pretrained(out)",
+                               lambda cls=cls: cls.from_pretrained(out, local_files_only=True)))
+            candidates.append((f"{name}(**preprocessor_config)", lambda cls=cls: cls(**kwargs)))
+
+    add_class("Qwen2VLImageProcessorPil")
+    add_class("Qwen2VLImageProcessor")
+    try:
+        plain = getattr(transformers, "Qwen2VLImageProcessor", None)
+    except Exception:
+        plain = None
+    if plain is not None:
+        for backend in ("pil", "python"):
+            candidates.append((f"Qwen2VLImageProcessor(**preprocessor_config, backend={backend!r})",
+                               lambda backend=backend: plain(**kwargs, backend=backend)))
+    try:
+        from transformers import AutoImageProcessor
+    except ImportError:
+        AutoImageProcessor = None
+    if AutoImageProcessor is not None:
+        candidates.append(("AutoImageProcessor.from_pretrained(backend='pil')",
+                           lambda: AutoImageProcessor.from_pretrained(out, local_files_only=True, backend="pil")))
+        candidates.append(("AutoImageProcessor.from_pretrained(use_fast=False)",
+                           lambda: AutoImageProcessor.from_pretrained(out, local_files_only=True, use_fast=False)))
+    return candidates
+
+
+def qwen_grids_of(torch, value):
+    if isinstance(value, torch.Tensor):
+        value = value.tolist()
+    return [[int(a) for a in row] for row in value]
+
+
+def run_qwen_image_processor(torch, np, ip, pil_images, what):
+    enc = ip(images=pil_images, return_tensors="pt")
+    if "pixel_values" not in enc or "image_grid_thw" not in enc:
+        raise FixtureError(f"{what}: the image processor returned {sorted(enc.keys())}, "
+                           "expected pixel_values and image_grid_thw")
+    return as_float_tensor(torch, np, enc["pixel_values"], what), qwen_grids_of(torch, enc["image_grid_thw"])
+
+
+def choose_qwen_image_processor(torch, np, Image, transformers, out, pils_by_case, warnings):
+    """The first candidate whose pixel values equal the script's own Pillow computation (1e-5) for every case;
+    failing that the first one that runs (with a warning: the Java engine follows the PIL path)."""
+    report, first_working = [], None
+    own = {name: own_qwen_pixel_values(np, Image, pils) for name, pils in pils_by_case.items()}
+    for label, factory in qwen_image_processor_candidates(transformers, out):
+        entry = {"candidate": label}
+        try:
+            ip = factory()
+            entry["class"] = type(ip).__name__
+            entry["module"] = type(ip).__module__
+            backend = getattr(ip, "backend", None)
+            entry["backend"] = backend if isinstance(backend, str) else None
+            worst = 0.0
+            for name, pils in pils_by_case.items():
+                pv, grids = run_qwen_image_processor(torch, np, ip, pils, f"{label}, case {name}")
+                own_pv, own_grids = own[name]
+                if grids != own_grids:
+                    raise FixtureError(f"image_grid_thw {grids}, smart_resize gives {own_grids}")
+                if tuple(pv.shape) != tuple(own_pv.shape):
+                    raise FixtureError(f"pixel_values shape {tuple(pv.shape)}, the PIL path gives "
+                                       f"{tuple(own_pv.shape)}")
+                worst = max(worst, float((pv - torch.from_numpy(own_pv)).abs().max()))
+            entry["max_abs_diff_vs_own_pil"] = worst
+        except Exception as e:  # try the next candidate
+            entry["error"] = f"{type(e).__name__}: {e}"
+            report.append(entry)
+            continue
+        report.append(entry)
+        if first_working is None:
+            first_working = (ip, entry)
+        if entry["max_abs_diff_vs_own_pil"] <= PIL_EXACT_TOLERANCE:
+            return ip, entry, report
+    if first_working is None:
+        raise FixtureError("no Qwen2-VL image processor could be built and run: "
+                           + "; ".join(f"{r['candidate']}: {r.get('error')}" for r in report))
+    ip, entry = first_working
+    warn(f"no image processor reproduces the Pillow path (best: {entry['candidate']}, max |diff| "
+         f"{entry['max_abs_diff_vs_own_pil']:.3g}); its pixel values are recorded anyway", warnings)
+    return ip, entry, report
+
+
+def load_qwen_hf_tokenizer(out, warnings):
+    try:
+        from transformers import AutoTokenizer
+        return AutoTokenizer.from_pretrained(out, local_files_only=True)
+    except Exception as e:
+        warn(f"AutoTokenizer.from_pretrained failed ({type(e).__name__}: {e}); using PreTrainedTokenizerFast",
+             warnings)
+    try:
+        from transformers import PreTrainedTokenizerFast
+        return PreTrainedTokenizerFast(tokenizer_file=os.path.join(out, "tokenizer.json"), eos_token="<|im_end|>",
+                                       pad_token="<|endoftext|>")
+    except Exception as e:
+        raise FixtureError(f"cannot build a transformers tokenizer from {out}/tokenizer.json: "
+                           f"{type(e).__name__}: {e}") from e
+
+
+def qwen_tokenizer_candidates(transformers, out, hf_tok):
+    """The tokenizer as AutoTokenizer loads it (PreTrainedTokenizerFast), then as a Qwen2 tokenizer class built
+    from the same tokenizer.json, for processors that insist on the latter (4.x checks the class)."""
+    found = [("AutoTokenizer", hf_tok)]
+    for name in ("Qwen2TokenizerFast", "Qwen2Tokenizer"):
+        try:
+            cls = getattr(transformers, name, None)
+            if cls is None:
+                continue
+            found.append((f"{name}(tokenizer_file)", cls(tokenizer_file=os.path.join(out, "tokenizer.json"),
+                                                          eos_token="<|im_end|>", pad_token="<|endoftext|>")))
+            break
+        except Exception:  # the class cannot take this file: the next one may
+            continue
+    return found
+
+
+def build_qwen_processor(transformers, image_processor, tokenizers, check, warnings):
+    """Qwen2_5_VLProcessor whose expansion of a trial prompt gives tokenizer.json's ids; 5.x may want a video
+    processor, so one is offered when it can be built."""
+    try:
+        from transformers import Qwen2_5_VLProcessor
+    except ImportError as e:
+        warn(f"transformers has no Qwen2_5_VLProcessor ({e}); <|image_pad|> is expanded by this script", warnings)
+        return None, None, []
+    video = None
+    try:
+        cls = getattr(transformers, "Qwen2VLVideoProcessor", None)
+        video = cls() if cls is not None else None
+    except Exception:  # needs a backend that is not installed
+        video = None
+    errors = []
+    for tok_label, hf_tok in tokenizers:
+        forms = []
+        if video is not None:
+            forms.append(("image_processor, tokenizer, video_processor, chat_template",
+                          dict(image_processor=image_processor, tokenizer=hf_tok, video_processor=video,
+                               chat_template=QWEN_CHAT_TEMPLATE)))
+        forms.append(("image_processor, tokenizer, chat_template",
+                      dict(image_processor=image_processor, tokenizer=hf_tok, chat_template=QWEN_CHAT_TEMPLATE)))
+        for label, kwargs in forms:
+            form = f"{label}; tokenizer {tok_label}"
+            try:
+                processor = Qwen2_5_VLProcessor(**kwargs)
+                check(processor)
+                return processor, form, errors
+            except Exception as e:  # try the next form
+                errors.append(f"{form}: {type(e).__name__}: {e}")
+    warn("no Qwen2_5_VLProcessor form worked (" + " | ".join(errors) + "); <|image_pad|> is expanded by this "
+         "script", warnings)
+    return None, None, errors
+
+
+def qwen_processor_encode(torch, np, processor, pils, prompt, what):
+    enc = processor(images=pils, text=[prompt], return_tensors="pt")
+    ids = enc["input_ids"]
+    ids = ids[0].tolist() if isinstance(ids, torch.Tensor) else list(ids[0])
+    pv = as_float_tensor(torch, np, enc["pixel_values"], what)
+    types = enc.get("mm_token_type_ids") if hasattr(enc, "get") else None
+    if isinstance(types, torch.Tensor):
+        types = types[0].tolist()
+    return [int(i) for i in ids], pv, qwen_grids_of(torch, enc["image_grid_thw"]), types
+
+
+def run_qwen(args):
+    torch, transformers, tokenizers_mod, safetensors_mod, ver = import_stack()
+    np, Image = import_pil_numpy()
+    import safetensors.torch as st
+    try:
+        from transformers import Qwen2_5_VLForConditionalGeneration
+    except ImportError as e:
+        raise FixtureError(f"transformers {transformers.__version__} has no Qwen2_5_VLForConditionalGeneration "
+                           f"({e})") from e
+
+    warnings = []
+    if args.device == "cuda" and not torch.cuda.is_available():
+        raise FixtureError("--device cuda given but torch.cuda.is_available() is False")
+    device = torch.device(args.device)
+    torch.backends.cuda.matmul.allow_tf32 = False
+    torch.backends.cudnn.allow_tf32 = False
+    torch.set_float32_matmul_precision("highest")
+
+    out = os.path.abspath(args.out)
+    prepare_out_dir(out, QWEN_OUTPUT_FILES)
+    log(f"family qwen2_5_vl: transformers {transformers.__version__}, torch {torch.__version__}, "
+        f"device {device}, out {out}")
+
+    # --- tokenizer, processor configs, images ---
+    tok = build_qwen_tokenizer()
+    tok.save(os.path.join(out, "tokenizer.json"))
+    write_json(os.path.join(out, "tokenizer_config.json"), qwen_tokenizer_config_json())
+    write_json(os.path.join(out, "preprocessor_config.json"), qwen_preprocessor_config_json())
+    write_json(os.path.join(out, "chat_template.json"), {"chat_template": QWEN_CHAT_TEMPLATE})
+
+    gen = torch.Generator(device="cpu").manual_seed(args.seed)
+    images, pils = {}, {}
+    for name, _, sizes, shapes in QWEN_CASES:
+        images[name] = [make_next_image(torch, gen, w, h, n, red) for (w, h), (n, red) in zip(sizes, shapes)]
+        pils[name] = [Image.fromarray(im.numpy()) for im in images[name]]
+        for i, (p, (w, h)) in enumerate(zip(pils[name], sizes)):
+            if list(p.size) != [w, h] or w % QWEN_FACTOR == 0 or h % QWEN_FACTOR == 0:
+                raise FixtureError(f"case {name!r} image {i}: size {p.size}, wanted {w}x{h} (no side a multiple "
+                                   "of 28)")
+            p.save(os.path.join(out, f"image_{name}_{i}.png"), format="PNG")
+            with Image.open(os.path.join(out, f"image_{name}_{i}.png")) as back:
+                if not np.array_equal(np.asarray(back.convert("RGB")), images[name][i].numpy()):
+                    raise FixtureError(f"image_{name}_{i}.png does not read back as the image it was saved from")
+
+    # --- transformers' preprocessing ---
+    image_processor, ip_entry, ip_report = choose_qwen_image_processor(torch, np, Image, transformers, out, pils,
+                                                                       warnings)
+    log(f"image processor: {ip_entry['candidate']} -> {ip_entry.get('class')} (backend "
+        f"{ip_entry.get('backend')}), max |diff| to the Pillow path {ip_entry['max_abs_diff_vs_own_pil']:.3g}")
+    hf_tok = load_qwen_hf_tokenizer(out, warnings)
+
+    def check_processor(processor):
+        name, question, sizes, _ = QWEN_CASES[0]
+        prompt = qwen_prompt(question, len(sizes))
+        ids, _, grids, _ = qwen_processor_encode(torch, np, processor, pils[name], prompt, "trial")
+        want = expand_qwen_ids(tok.encode(prompt).ids, grids)
+        if ids != want:
+            raise FixtureError(f"the processor gives ids {ids[:12]}..., tokenizer.json expanded gives {want[:12]}...")
+
+    processor, processor_form, processor_errors = build_qwen_processor(
+        transformers, image_processor, qwen_tokenizer_candidates(transformers, out, hf_tok), check_processor,
+        warnings)
+
+    try:
+        from transformers.models.qwen2_vl.image_processing_qwen2_vl import smart_resize as hf_smart_resize
+    except ImportError:
+        hf_smart_resize = None
+
+    cross = {}
+    cases = []
+    for name, question, sizes, _ in QWEN_CASES:
+        n_images = len(sizes)
+        prompt = qwen_prompt(question, n_images)
+        enc = tok.encode(prompt)
+        raw_ids = enc.ids
+        if raw_ids.count(QWEN_IMAGE_TOKEN_ID) != n_images or 0 in raw_ids:
+            raise FixtureError(f"prompt {name!r} tokenized to {enc.tokens}: expected {n_images} <|image_pad|> "
+                               "and no unknown words")
+        resized = [list(own_smart_resize(h, w)) for (w, h) in sizes]
+        if hf_smart_resize is not None:
+            for (w, h), want in zip(sizes, resized):
+                got = None
+                for kwargs in (dict(factor=QWEN_FACTOR, min_pixels=QWEN_MIN_PIXELS, max_pixels=QWEN_MAX_PIXELS),):
+                    try:
+                        got = [int(v) for v in hf_smart_resize(h, w, **kwargs)]
+                    except TypeError:
+                        got = None
+                if got is not None and got != want:
+                    raise FixtureError(f"case {name!r}: transformers' smart_resize gives {got} for {w}x{h}, this "
+                                       f"script {want}")
+        own_pv, own_grids = own_qwen_pixel_values(np, Image, pils[name])
+        if processor is not None:
+            ids, pv, grids, types = qwen_processor_encode(torch, np, processor, pils[name], prompt, f"case {name}")
+            source = f"Qwen2_5_VLProcessor({processor_form})"
+            alone, alone_grids = run_qwen_image_processor(torch, np, image_processor, pils[name], f"case {name}")
+            if alone_grids != grids or alone.shape != pv.shape or float((alone - pv).abs().max()) != 0.0:
+                warn(f"case {name!r}: Qwen2_5_VLProcessor's pixel values differ from its image processor's alone; "
+                     "the processor's are recorded", warnings)
+            if types is not None:
+                want_types = [1 if i == QWEN_IMAGE_TOKEN_ID else 0 for i in ids]
+                cross[f"processor_mm_token_type_ids_match_{name}"] = [int(t) for t in types] == want_types
+        else:
+            pv, grids = run_qwen_image_processor(torch, np, image_processor, pils[name], f"case {name}")
+            ids = None
+            source = "this script (no Qwen2_5_VLProcessor)"
+        if grids != own_grids:
+            raise FixtureError(f"case {name!r}: image_grid_thw {grids}, smart_resize gives {own_grids}")
+        own_ids = expand_qwen_ids(raw_ids, grids)
+        if ids is None:
+            ids = own_ids
+        elif ids != own_ids:
+            warn(f"case {name!r}: Qwen2_5_VLProcessor's ids differ from expanding each <|image_pad|> by "
+                 "t*h*w/4 (the processor's are recorded)", warnings)
+        if processor is not None:
+            try:
+                text = processor.apply_chat_template(qwen_messages(question, n_images), tokenize=False,
+                                                     add_generation_prompt=True)
+                cross[f"chat_template_matches_{name}"] = text == prompt
+                if text != prompt:
+                    warn(f"case {name!r}: apply_chat_template gives {text!r}, the script writes {prompt!r}",
+                         warnings)
+            except Exception as e:  # informational only
+                cross[f"chat_template_error_{name}"] = f"{type(e).__name__}: {e}"
+        tokens = [g[0] * g[1] * g[2] // QWEN_MERGE ** 2 for g in grids]
+        cases.append({
+            "name": name, "question": question, "prompt": prompt, "num_images": n_images,
+            "images": [{"file": f"image_{name}_{i}.png", "key": f"images_{name}_{i}", "width": w, "height": h,
+                        "resized_height_width": r, "grid_thw": g, "num_image_tokens": t}
+                       for i, ((w, h), r, g, t) in enumerate(zip(sizes, resized, grids, tokens))],
+            "image_grid_thw": grids, "image_grid_thw_key": f"image_grid_thw_{name}",
+            "pixel_values_key": f"pixel_values_{name}", "pixel_values_shape": list(pv.shape),
+            "pixel_values_max_abs_diff_vs_own_pil": float((pv - torch.from_numpy(own_pv)).abs().max()),
+            "input_ids_source": source,
+            "input_ids_unexpanded": raw_ids, "input_ids": ids,
+            "_pixel_values": pv,
+        })
+        log(f"case {name}: images {sizes} (w x h) -> grids {grids}, image tokens {tokens}, {len(ids)} ids")
+
+    # --- model: build, save, reload check ---
+    model, impls = build_qwen_model(torch, transformers, ver, args.seed, warnings)
+    weight_names = save_and_verify(torch, model, Qwen2_5_VLForConditionalGeneration, out, ver)
+    log(f"saved and reloaded checkpoint: {len(weight_names)} tensors")
+
+    # --- float32 pass ---
+    model = model.to(device)
+    run = QwenRun(torch, model, device)
+    f32 = {}
+    with torch.no_grad():
+        for c in cases:
+            a32 = (c["input_ids"], c["_pixel_values"], c["image_grid_thw"], torch.float32)
+            f32[c["name"]] = (run.forward(*a32), run.greedy_generate(*a32))
+
+    # --- float64 pass (the reference) ---
+    model = model.to(dtype=torch.float64)
+    tensors = {}
+    features_source = None
+    rope_kwargs = None
+    with torch.no_grad():
+        for c in cases:
+            name, ids, pv, grids = c["name"], c["input_ids"], c["_pixel_values"], c["image_grid_thw"]
+            a64 = (ids, pv, grids, torch.float64)
+            logits64, hook_feats, hook_pos = run.forward_capturing(*a64)
+            positions, delta, rope_kwargs = run.rope_index(ids, grids)
+            own_pos, own_delta = own_qwen_positions(ids, grids)
+            if positions != own_pos or delta != own_delta:
+                raise FixtureError(f"case {name!r}: get_rope_index gives other position ids (delta {delta}) than "
+                                   f"the script's M-RoPE arithmetic (delta {own_delta})")
+            if hook_pos is None:
+                warn(f"case {name!r}: the position ids the language model received could not be captured",
+                     warnings)
+            elif hook_pos != positions:
+                raise FixtureError(f"case {name!r}: the language model received other position ids than "
+                                   "get_rope_index gives (text-only positions? mm_token_type_ids missing?)")
+            answer_manual, margins = run.greedy_manual(*a64)
+            answer_gen = run.greedy_generate(*a64)
+            if answer_manual != answer_gen:
+                raise FixtureError(f"case {name!r}: generate() gave {answer_gen} but step-by-step greedy gave "
+                                   f"{answer_manual} (margins {margins}); pick another --seed")
+            logits32, answer32 = f32[name]
+            diff = float((logits32 - logits64).abs().max())
+            n = len(ids)
+            without_eos = [t for t in answer_manual if t not in QWEN_EOS_IDS]
+            c.update({
+                "num_tokens": n,
+                "position_ids": positions,
+                "rope_delta": delta,
+                "position_ids_as_received_by_language_model": hook_pos is not None,
+                "first_logits": logits64[-1].tolist(),
+                "first_logits_float32": logits32[-1].tolist(),
+                "last4_positions": list(range(n - 4, n)),
+                "last4_logits": logits64[-4:].tolist(),
+                "answer_ids": answer_manual,
+                "answer_ids_without_eos": without_eos,
+                "ended_with_eos": bool(answer_manual) and answer_manual[-1] in QWEN_EOS_IDS,
+                "answer": tok.decode(without_eos, skip_special_tokens=True),
+                "margins": margins,
+                "min_margin": min(margins),
+                "answer_ids_float32": answer32,
+                "float32_greedy_matches": answer32 == answer_manual,
+                "float32_vs_float64_max_abs_diff": diff,
+            })
+            if answer32 != answer_manual:
+                warn(f"case {name!r}: float32 greedy {answer32} differs from float64 {answer_manual}", warnings)
+            if min(margins) < 10 * diff:
+                warn(f"case {name!r}: min_margin {min(margins):.3g} is under 10x the float32 error {diff:.3g}",
+                     warnings)
+            if hook_feats is not None and hook_feats.shape[0] != sum(im["num_image_tokens"] for im in c["images"]):
+                raise FixtureError(f"case {name!r}: the language model got {hook_feats.shape[0]} image rows")
+            tensors[c["pixel_values_key"]] = pv.contiguous()
+            tensors[c["image_grid_thw_key"]] = torch.tensor(grids, dtype=torch.int64)
+            for i, im in enumerate(images[name]):
+                tensors[f"images_{name}_{i}"] = im.contiguous()
+            if name != "a":
+                continue
+            found = {}
+            for label, fn in (("api", run.image_features_api), ("visual", run.image_features_visual)):
+                try:
+                    found[label] = fn(pv, grids, torch.float64)
+                except Exception as e:
+                    cross[f"image_features_{label}_error"] = f"{type(e).__name__}: {e}"
+                    warn(f"image features via {label} failed: {type(e).__name__}: {e}", warnings)
+            if hook_feats is not None:
+                found["hook"] = (hook_feats, "language model inputs_embeds at the <|image_pad|> positions")
+            if not found:
+                raise FixtureError("cannot obtain the image features: " + str(cross))
+            label = next(k for k in ("api", "visual", "hook") if k in found)
+            feats, features_source = found[label]
+            want_shape = (sum(im["num_image_tokens"] for im in c["images"]), QWEN_TEXT_HIDDEN)
+            for k, (f, src) in found.items():
+                if tuple(f.shape) != want_shape:
+                    raise FixtureError(f"image features from {src} have shape {tuple(f.shape)}, want {want_shape}")
+                gap = float((f - feats).abs().max())
+                cross[f"image_features_{k}_vs_{label}_max_abs_diff"] = gap
+                if gap > 1e-10:
+                    raise FixtureError(f"image features from {src} differ from {features_source} by {gap:.3g}")
+            c.update({"image_features_key": "image_features_a", "image_features_shape": list(feats.shape)})
+            tensors["image_features_a"] = feats.contiguous()
+    st.save_file(tensors, os.path.join(out, "inputs.safetensors"), metadata={"format": "pt"})
+
+    try:
+        from transformers import AutoProcessor
+        auto = AutoProcessor.from_pretrained(out, local_files_only=True)
+        cross["auto_processor_class"] = type(auto).__name__
+        cross["auto_image_processor_class"] = type(getattr(auto, "image_processor", None)).__name__
+        a = cases[0]
+        ids_auto, pv_auto, grids_auto, _ = qwen_processor_encode(torch, np, auto, pils[a["name"]], a["prompt"],
+                                                                 "AutoProcessor")
+        cross["auto_processor_ids_match"] = ids_auto == a["input_ids"]
+        cross["auto_processor_grids_match"] = grids_auto == a["image_grid_thw"]
+        if pv_auto.shape == a["_pixel_values"].shape:
+            cross["auto_processor_pixel_max_abs_diff"] = float((pv_auto - a["_pixel_values"]).abs().max())
+    except Exception as e:  # informational only
+        cross["auto_processor_error"] = f"{type(e).__name__}: {e}"
+    for c in cases:
+        del c["_pixel_values"]
+
+    expected = {
+        "format": "vscan-parity-fixture",
+        "format_version": 1,
+        "family": "qwen2_5_vl",
+        "generator": "tools/parity/make_fixtures.py --family qwen2_5_vl",
+        "versions": {
+            "transformers": transformers.__version__,
+            "torch": torch.__version__,
+            "tokenizers": getattr(tokenizers_mod, "__version__", "?"),
+            "safetensors": getattr(safetensors_mod, "__version__", "?"),
+            "pillow": getattr(sys.modules.get("PIL"), "__version__", "?"),
+            "numpy": np.__version__,
+            "python": platform.python_version(),
+        },
+        "device": str(device),
+        "seed": args.seed,
+        "attn_implementation": impls,
+        "weight_layout": ("model.visual + model.language_model" if any(n.startswith("model.visual.")
+                                                                       for n in weight_names)
+                          else "visual + model" if any(n.startswith("visual.") for n in weight_names)
+                          else "unknown"),
+        "weight_names": weight_names,
+        "image_token_id": QWEN_IMAGE_TOKEN_ID,
+        "vision_start_token_id": QWEN_VISION_START_ID,
+        "eos_token_ids": QWEN_EOS_IDS,
+        "min_pixels": QWEN_MIN_PIXELS,
+        "max_pixels": QWEN_MAX_PIXELS,
+        "lm_head_zero_rows": qwen_zero_head_rows(),
+        "generation": {"do_sample": False, "max_new_tokens": MAX_NEW_TOKENS, "eos_token_id": QWEN_EOS_IDS,
+                       "pad_token_id": QWEN_ENDOFTEXT_ID},
+        "image_processor": ip_entry,
+        "image_processor_candidates": ip_report,
+        "processor": type(processor).__name__ if processor is not None else None,
+        "processor_form": processor_form,
+        "processor_failed_forms": processor_errors,
+        "mm_token_type_ids_passed": run.wants_types,
+        "rope_index_arguments": rope_kwargs,
+        "image_features_source": features_source,
+        "reference_note": (
+            "Pixel values and image_grid_thw come from transformers' Qwen2VLImageProcessor (its PIL path) through "
+            "Qwen2_5_VLProcessor, which also expands each <|image_pad|>; the model is fed exactly those. "
+            "position_ids are get_rope_index's (checked against the script's M-RoPE arithmetic and against what "
+            "the language model received). Logits, answers and features come from the float32 checkpoint upcast "
+            "to float64 (model.double()), batch-1 passes; RMSNorm, softmax and the RoPE tables still run in "
+            "float32 inside, so compare with tolerances of about 1e-6 relative. answer_ids include the end id "
+            "when one was produced."),
+        "inputs_file": "inputs.safetensors",
+        "cases": cases,
+        "cross_checks": cross,
+        "warnings": warnings,
+    }
+    write_json(os.path.join(out, "expected.json"), expected)
+
+    n_warnings = len(warnings)
+    files, total = check_out_dir(out, warnings, QWEN_OUTPUT_FILES)
+    if len(warnings) != n_warnings:
+        write_json(os.path.join(out, "expected.json"), expected)
+        files, total = check_out_dir(out, [], QWEN_OUTPUT_FILES)
+    log(f"wrote {len(files)} files, {total} bytes: {', '.join(files)}")
+    for c in cases:
+        log(f"case {c['name']}: {c['num_tokens']} tokens, answer {c['answer_ids']} ({c['answer']!r}), "
+            f"min_margin {c['min_margin']:.4g}, float32 vs float64 max |diff| "
+            f"{c['float32_vs_float64_max_abs_diff']:.3g}, float32 greedy matches: {c['float32_greedy_matches']}")
+    log(f"image features: {features_source}; rope index args {rope_kwargs}; cross-checks: {cross}")
+    if warnings:
+        log(f"{len(warnings)} warning(s); see expected.json 'warnings'")
+    log("done")
+
+
 def run(args):
     if args.family == "llava_next":
         run_next(args)
+    elif args.family == "qwen2_5_vl":
+        run_qwen(args)
     else:
         run_llava(args)
 
 
 def parse_args(argv):
-    p = argparse.ArgumentParser(description="Make transformers reference fixtures for the Java LLaVA engine.")
+    p = argparse.ArgumentParser(description="Make transformers reference fixtures for the Java LLaVA and Qwen2.5-VL engines.")
     p.add_argument("--out", required=True, help="output directory (created; must hold no foreign files); "
-                   "src/test/resources/parity for llava, src/test/resources/parity-next for llava_next")
-    p.add_argument("--family", choices=["llava", "llava_next"], default="llava",
-                   help="model family: LLaVA-1.5 (default) or LLaVA-NeXT (AnyRes)")
+                   "src/test/resources/parity for llava, src/test/resources/parity-next for llava_next, "
+                   "src/test/resources/parity-qwen for qwen2_5_vl")
+    p.add_argument("--family", choices=["llava", "llava_next", "qwen2_5_vl"], default="llava",
+                   help="model family: LLaVA-1.5 (default), LLaVA-NeXT (AnyRes) or Qwen2.5-VL")
     p.add_argument("--seed", type=int, default=1234, help="seed for weights and images (default 1234)")
     p.add_argument("--device", choices=["cpu", "cuda"], default="cpu", help="where to run the model")
     return p.parse_args(argv)
