@@ -15,7 +15,8 @@ public final class Main {
 
     private static final String USAGE = String.join("\n",
             "usage:",
-            "  tiny-checkpoint DIR [--family llava|llava_next] [--preset tiny|small|shapes] [--seed N]",
+            "  tiny-checkpoint DIR [--family llava|llava_next|qwen2_5_vl] [--preset tiny|small|shapes] [--seed N]",
+            "                  (qwen2_5_vl: --preset tiny|small)",
             "  train --out DIR [--steps N] [--batch N] [--seed N] [--lr X] [--warmup N] [--max-minutes M]",
             "        [--checkpoint-every N] [--caption-share X] [--caption-weight X] [--cls-digits]",
             "        [--no-patch-sides]",

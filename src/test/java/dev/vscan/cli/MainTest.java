@@ -113,6 +113,31 @@ class MainTest {
     }
 
     @Test
+    void aQwenTinyCheckpointHasThePublishedFiles() throws IOException {
+        Path qwen = tmp.resolve("qwen");
+        Result made = run("tiny-checkpoint", qwen.toString(), "--family", "qwen2_5_vl", "--preset", "tiny");
+        assertEquals(0, made.status(), made.err());
+        assertEquals("", made.err());
+        assertTrue(made.out().contains("tiny qwen2_5_vl checkpoint"), made.out());
+        List<String> expected = new ArrayList<>(CHECKPOINT_FILES);
+        expected.add("chat_template.json");
+        try (Stream<Path> files = Files.list(qwen)) {
+            assertEquals(expected.stream().sorted().toList(),
+                    files.map(p -> p.getFileName().toString()).sorted().toList());
+        }
+        JsonNode config = JSON.readTree(qwen.resolve("config.json").toFile());
+        assertEquals("qwen2_5_vl", config.get("model_type").asText());
+        assertEquals(4, config.get("vision_config").get("depth").asInt());
+        try (SafetensorsReader weights = SafetensorsReader.open(qwen.resolve("model.safetensors"))) {
+            assertTrue(weights.contains("visual.patch_embed.proj.weight"));
+            assertTrue(weights.contains("model.layers.3.self_attn.q_proj.bias"));
+        }
+        String line = badInput(run("tiny-checkpoint", tmp.resolve("y").toString(), "--family", "qwen2_5_vl",
+                "--preset", "shapes"));
+        assertTrue(line.contains("unknown qwen2_5_vl preset 'shapes'"), line);
+    }
+
+    @Test
     void aNextTinyCheckpointAnswersWithAndWithoutAPaperBudget() throws IOException {
         Path next = tmp.resolve("next");
         Result made = run("tiny-checkpoint", next.toString(), "--family", "llava_next", "--preset", "tiny");

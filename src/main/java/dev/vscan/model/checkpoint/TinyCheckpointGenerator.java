@@ -16,7 +16,6 @@ import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.List;
-import java.util.SplittableRandom;
 
 /**
  * Writes a complete llava-hf directory (config.json, model.safetensors in the published layout,
@@ -39,11 +38,14 @@ public final class TinyCheckpointGenerator {
     private final long seed;
     private final boolean next;
     private final SafetensorsWriter writer = new SafetensorsWriter();
+    private final SeededTensors tensors;
 
     private TinyCheckpointGenerator(TinyCheckpointPreset preset, long seed, boolean next) {
         this.preset = preset;
         this.seed = seed;
         this.next = next;
+        // Drawn by canonical name, stored by the llava-hf one.
+        this.tensors = new SeededTensors(writer, preset.storageType(), seed, CheckpointLayout.LLAVA_HF::fromCanonical);
     }
 
     public static void generate(Path dir, TinyCheckpointPreset preset, long seed) {
@@ -142,45 +144,19 @@ public final class TinyCheckpointGenerator {
     }
 
     private void linear(String name, int out, int in, boolean bias) {
-        // 1/sqrt(fan_in) keeps activations at unit scale through the stack, so attention is not flat.
-        normal(name + ".weight", 1 / Math.sqrt(in), out, in);
-        if (bias) {
-            normal(name + ".bias", 0.02, out);
-        }
+        tensors.linear(name, out, in, bias);
     }
 
     private void layerNorm(String name, int width) {
-        scale(name + ".weight", width);
-        normal(name + ".bias", 0.02, width);
+        tensors.layerNorm(name, width);
     }
 
     private void scale(String name, int width) {
-        float[] values = draw(name, width, 0.1);
-        for (int i = 0; i < width; i++) {
-            values[i] += 1f;
-        }
-        add(name, values, width);
+        tensors.scale(name, width);
     }
 
     private void normal(String name, double std, long... shape) {
-        long n = 1;
-        for (long s : shape) {
-            n *= s;
-        }
-        add(name, draw(name, (int) n, std), shape);
-    }
-
-    private float[] draw(String name, int n, double std) {
-        SplittableRandom random = new SplittableRandom(seed * 0x9E3779B97F4A7C15L ^ name.hashCode());
-        float[] values = new float[n];
-        for (int i = 0; i < n; i++) {
-            values[i] = (float) (random.nextGaussian() * std);
-        }
-        return values;
-    }
-
-    private void add(String canonicalName, float[] values, long... shape) {
-        writer.add(CheckpointLayout.LLAVA_HF.fromCanonical(canonicalName), preset.storageType(), shape, values);
+        tensors.normal(name, std, shape);
     }
 
     private static void writeString(Path file, String content) throws IOException {

@@ -18,7 +18,7 @@ final class BpeTrainer {
 
     // GPT-2's split, the one Hugging Face's ByteLevel pre-tokenizer applies with use_regex = true, so the
     // learnt merges fit the pieces the tokenizer will see.
-    private static final Pattern PRE_TOKEN = Pattern.compile(
+    private static final Pattern GPT2_PRE_TOKEN = Pattern.compile(
             "'s|'t|'re|'ve|'m|'ll|'d| ?\\p{L}+| ?\\p{N}+| ?[^\\s\\p{L}\\p{N}]+|\\s+(?!\\S)|\\s+",
             Pattern.UNICODE_CHARACTER_CLASS);
 
@@ -30,12 +30,22 @@ final class BpeTrainer {
     }
 
     /**
-     * Trains until {@code targetNewTokens} tokens beyond the byte alphabet exist.
+     * Trains until {@code targetNewTokens} tokens beyond the byte alphabet exist, on GPT-2's pre-tokens.
      *
      * @throws IllegalArgumentException if the text runs out of pairs first
      */
     static Result train(List<String> lines, int targetNewTokens) {
-        List<Word> words = countWords(lines);
+        return train(lines, targetNewTokens, GPT2_PRE_TOKEN);
+    }
+
+    /**
+     * Trains on the pieces {@code preToken} cuts each line (and its newline) into: the split the
+     * tokenizer's pre-tokenizer applies, so no merge spans a boundary the tokenizer will never join.
+     *
+     * @throws IllegalArgumentException if the text runs out of pairs first
+     */
+    static Result train(List<String> lines, int targetNewTokens, Pattern preToken) {
+        List<Word> words = countWords(lines, preToken);
         List<String> merges = new ArrayList<>();
         List<String> newTokens = new ArrayList<>();
         Set<String> known = new HashSet<>();
@@ -45,9 +55,8 @@ final class BpeTrainer {
         while (newTokens.size() < targetNewTokens) {
             String[] best = mostFrequentPair(words);
             if (best == null) {
-                throw new IllegalArgumentException("the built-in corpus supports at most "
-                        + (BpeTokenizerBuilder.FIRST_MERGED_ID + newTokens.size())
-                        + " tokens; ask for a smaller vocabularySize");
+                throw new IllegalArgumentException("the built-in corpus supports at most " + newTokens.size()
+                        + " learnt tokens beyond the byte alphabet; ask for a smaller vocabularySize");
             }
             merges.add(best[0] + " " + best[1]);
             String merged = best[0] + best[1];
@@ -62,11 +71,11 @@ final class BpeTrainer {
         return new Result(List.copyOf(merges), List.copyOf(newTokens));
     }
 
-    private static List<Word> countWords(List<String> lines) {
+    private static List<Word> countWords(List<String> lines, Pattern preToken) {
         // Sorted so the order of words, and thus of everything after, does not depend on hashing.
         Map<String, Long> counts = new TreeMap<>();
         for (String line : lines) {
-            Matcher m = PRE_TOKEN.matcher(line + "\n");
+            Matcher m = preToken.matcher(line + "\n");
             while (m.find()) {
                 counts.merge(ByteLevelAlphabet.encode(m.group()), 1L, Long::sum);
             }
