@@ -17,10 +17,10 @@ public record InferenceRequest(String id, List<ImageInput> images, String prompt
     /** Generation and reduction settings; every field optional. */
     @JsonInclude(JsonInclude.Include.NON_NULL)
     public record RequestOptions(Integer maxNewTokens, Double temperature, Double topP, Long seed, String reduction,
-            Integer budget, Integer r1, Integer r2, Integer layer, String positions) {
+            Integer budget, Integer r1, Integer r2, Integer layer, String positions, Double r1Ratio, Double r2Ratio) {
 
         public static RequestOptions defaults() {
-            return new RequestOptions(null, null, null, null, null, null, null, null, null, null);
+            return new RequestOptions(null, null, null, null, null, null, null, null, null, null, null, null);
         }
     }
 }

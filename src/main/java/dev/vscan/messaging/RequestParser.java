@@ -256,7 +256,8 @@ public final class RequestParser {
             ReductionMethod method = options.reduction() == null ? ReductionMethod.VSCAN
                     : ReductionMethod.parse(options.reduction());
             new ReductionConfig(method, options.budget(), options.r1(), options.r2(), options.layer(), null, null, null,
-                    null, options.positions() == null ? null : VisualPositions.parse(options.positions()));
+                    null, options.positions() == null ? null : VisualPositions.parse(options.positions()),
+                    options.r1Ratio(), options.r2Ratio());
         } catch (IllegalArgumentException e) {
             problems.add(e.getMessage());
         }

@@ -160,10 +160,11 @@ public final class RequestPreparer implements AutoCloseable {
         try {
             ReductionMethod method = ReductionMethod.parse(o.reduction() == null ? "none" : o.reduction());
             boolean tuned = o.budget() != null || o.r1() != null || o.r2() != null || o.layer() != null
-                    || o.positions() != null;
+                    || o.positions() != null || o.r1Ratio() != null || o.r2Ratio() != null;
             ReductionConfig config = method == ReductionMethod.NONE && !tuned ? ReductionConfig.none()
                     : new ReductionConfig(method, o.budget(), o.r1(), o.r2(), o.layer(), null, null, null, null,
-                            o.positions() == null ? null : VisualPositions.parse(o.positions()));
+                            o.positions() == null ? null : VisualPositions.parse(o.positions()), o.r1Ratio(),
+                            o.r2Ratio());
             if (qwen != null) {
                 return ReductionPlan.ofQwen(config,
                         qwenVision.fullAttentionBlocks().stream().mapToInt(Integer::intValue).toArray(),

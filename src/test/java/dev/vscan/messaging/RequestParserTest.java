@@ -128,6 +128,16 @@ class RequestParserTest {
     }
 
     @Test
+    void theAuthorsRatiosAreReadAndCheckedAgainstCounts() {
+        assertDoesNotThrow(() -> parse("{\"prompt\":\"q\",\"options\":{\"reduction\":\"vscan\","
+                + "\"r1_ratio\":0.5,\"r2_ratio\":0.333}}"));
+        InvalidRequestException both = refused(Code.INVALID_OPTIONS,
+                "{\"prompt\":\"q\",\"options\":{\"reduction\":\"vscan\",\"r1\":36,\"r1_ratio\":0.5}}");
+        assertTrue(both.getMessage().contains("a count or by a ratio"), both.getMessage());
+        refused(Code.INVALID_OPTIONS, "{\"prompt\":\"q\",\"options\":{\"reduction\":\"vscan\",\"r2_ratio\":1.5}}");
+    }
+
+    @Test
     void stageCountsAreComparedOnlyAgainstAModel() {
         // on LLaVA-NeXT r1 counts per crop and r2 per image, so r2 > r1 is fine until a model says otherwise
         assertDoesNotThrow(() -> parse("{\"prompt\":\"q\",\"options\":{\"r1\":32,\"r2\":64}}"));

@@ -40,7 +40,7 @@ class SchemaValidatorTest {
         return (ObjectNode) json(new InferenceRequest("req-42:a_b.c",
                 List.of(new ImageInput("iVBORw0KGgo=", null), new ImageInput(null, "https://images.example/cat.png")),
                 "USER: <image> and <image>: which one is a cat?",
-                new RequestOptions(64, 0.7, 0.9, 1234L, "vscan", null, 288, 96, 16, "original")));
+                new RequestOptions(64, 0.7, 0.9, 1234L, "vscan", null, 288, 96, 16, "original", null, null)));
     }
 
     /** Asserts exactly one violation, at {@code pointer}, and returns it. */
@@ -60,7 +60,7 @@ class SchemaValidatorTest {
         assertEquals(List.of(), REQUEST.validate(json("{\"prompt\":\"describe\"}")), "text-only, no options");
         assertEquals(List.of(), REQUEST.validate(json(new InferenceRequest(null,
                 List.of(new ImageInput("data:image/png;base64,iVBORw0KGgo=", null)), "q",
-                new RequestOptions(null, null, null, null, "fastv", 64, null, null, null, null)))));
+                new RequestOptions(null, null, null, null, "fastv", 64, null, null, null, null, null, null)))));
     }
 
     @Test

@@ -31,7 +31,8 @@ class NextServingTest {
 
     private static InferenceRequest.RequestOptions options(String reduction, Integer r1, Integer r2, Integer layer,
             Integer budget) {
-        return new InferenceRequest.RequestOptions(8, null, null, null, reduction, budget, r1, r2, layer, null);
+        return new InferenceRequest.RequestOptions(8, null, null, null, reduction, budget, r1, r2, layer, null, null,
+                null);
     }
 
     @Test

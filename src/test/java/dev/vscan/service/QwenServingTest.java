@@ -31,7 +31,8 @@ class QwenServingTest {
     }
 
     private static InferenceRequest.RequestOptions options(String reduction, Integer r1, Integer r2, Integer layer) {
-        return new InferenceRequest.RequestOptions(8, null, null, null, reduction, null, r1, r2, layer, null);
+        return new InferenceRequest.RequestOptions(8, null, null, null, reduction, null, r1, r2, layer, null, null,
+                null);
     }
 
     @Test
@@ -69,13 +70,40 @@ class QwenServingTest {
     }
 
     @Test
+    void theAuthorsRatiosSizeBothStagesForTwoImages() throws IOException, URISyntaxException {
+        Path dir = fixture();
+        JsonNode two = new ObjectMapper().readTree(dir.resolve("expected.json").toFile()).get("two_images");
+        List<byte[]> images = List.of(Files.readAllBytes(dir.resolve("image.png")),
+                Files.readAllBytes(dir.resolve("image2.png")));
+        JsonNode vscan = two.get("vscan");
+        InferenceRequest.RequestOptions ratios = new InferenceRequest.RequestOptions(8, null, null, null, "vscan",
+                null, null, null, vscan.get("layer").asInt(), null, vscan.get("r1_ratio").asDouble(),
+                vscan.get("r2_ratio").asDouble());
+        try (RequestPreparer preparer = new RequestPreparer(dir, ImageLimits.defaults(), 8, 64);
+                ServedModel model = new QwenServedModel(QwenPipeline.load(dir, EngineOptions.cpu(),
+                        ImageLimits.defaults()))) {
+            RequestPreparer.Prepared prepared = preparer.prepare(new InferenceRequest("q4", List.of(),
+                    two.get("question").asText(), ratios), images);
+            GenerationOutput[] out = new GenerationOutput[1];
+            try (RunningBatch batch = model.newRunningBatch()) {
+                batch.admit(List.of(new RunningBatch.Admission(prepared.request(), o -> out[0] = o)));
+                while (!batch.isEmpty()) {
+                    batch.step();
+                }
+            }
+            assertEquals(vscan.get("answer").asText(), model.decode(out[0].tokens()));
+            assertEquals(vscan.get("r2").asInt(), out[0].visualTokensAfterStage2());
+        }
+    }
+
+    @Test
     void visionzipIsRefusedWithTheReason() throws IOException, URISyntaxException {
         Path dir = fixture();
         byte[] image = Files.readAllBytes(dir.resolve("image.png"));
         try (RequestPreparer preparer = new RequestPreparer(dir, ImageLimits.defaults(), 8, 64)) {
             InvalidRequestException e = assertThrows(InvalidRequestException.class, () -> preparer.prepare(
                     new InferenceRequest("q3", List.of(), "what ?", new InferenceRequest.RequestOptions(8, null, null,
-                            null, "visionzip", 20, null, null, null, null)), List.of(image)));
+                            null, "visionzip", 20, null, null, null, null, null, null)), List.of(image)));
             assertTrue(e.getMessage().contains("[CLS]"), e.getMessage());
         }
     }
