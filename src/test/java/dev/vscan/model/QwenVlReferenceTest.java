@@ -17,7 +17,10 @@ import dev.vscan.model.generation.VisualEncoder;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.QwenImage;
 import dev.vscan.model.qwen.QwenImagePreprocessor;
+import dev.vscan.model.weights.CheckpointConverter;
+import dev.vscan.model.weights.CheckpointLayout;
 import dev.vscan.reduction.MiddleLayerPruner;
+import dev.vscan.reduction.RecordingPruner;
 import dev.vscan.reduction.QwenScanSettings;
 import dev.vscan.reduction.QwenVScanReducer;
 import dev.vscan.reduction.ScanMode;
@@ -29,6 +32,7 @@ import java.util.List;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Qwen2.5-VL end to end against the qwen2_5_vl-reference fixture (an independent float64
@@ -92,16 +96,42 @@ class QwenVlReferenceTest {
     @Test
     void stageTwoAloneKeepsTheReferenceTokensWithTheirIds() {
         JsonNode stage2 = expected.get("vscan_stage2_only");
-        assertRun(stage2, request(expected, List.of(first), ScoredTokenReducer.NONE,
-                new MiddleLayerPruner(stage2.get("layer").asInt(), stage2.get("r2").asInt(), false)));
+        RecordingPruner pruner = new RecordingPruner(
+                new MiddleLayerPruner(stage2.get("layer").asInt(), stage2.get("r2").asInt(), false));
+        assertRun(stage2, request(expected, List.of(first), ScoredTokenReducer.NONE, pruner));
+        assertArrayEquals(ints(stage2.get("kept_visual_indices")), withinImages(pruner.calls().get(0)));
+    }
+
+    /** The kept tokens as indices among the visual tokens present at the cut. */
+    private static int[] withinImages(RecordingPruner.Call call) {
+        int[] visual = call.visualTokens();
+        return java.util.Arrays.stream(call.decision().keptVisualTokens())
+                .map(t -> java.util.Arrays.binarySearch(visual, t)).toArray();
+    }
+
+    private static int[] ints(JsonNode array) {
+        return java.util.Arrays.stream(ReferenceParityTest.longs(array)).mapToInt(v -> (int) v).toArray();
+    }
+
+    @Test
+    void theTransformersLayoutShardedGivesTheSameAnswer(@TempDir Path tmp) {
+        Path converted = tmp.resolve("t5");
+        CheckpointConverter.convertLayout(dir, converted, CheckpointLayout.TRANSFORMERS_V5, 3);
+        try (QwenVlModel t5 = QwenVlModel.load(converted, EngineOptions.cpu())) {
+            Generator other = new Generator(DecoderSide.of(t5), VisualEncoder.qwen(t5));
+            assertArrayEquals(ReferenceParityTest.longs(expected.get("answer_ids")), other.generate(List.of(
+                    request(expected, List.of(first), ScoredTokenReducer.NONE, SequencePruner.NONE))).get(0).tokens());
+        }
     }
 
     @Test
     void fullVscanGivesTheReferenceAnswer() {
         JsonNode vscan = expected.get("vscan");
-        GenerationRequest request = request(expected, List.of(first), vscan(vscan.get("r1_ratio").asDouble()),
+        RecordingPruner pruner = new RecordingPruner(
                 new MiddleLayerPruner(vscan.get("layer").asInt(), vscan.get("r2").asInt(), false));
+        GenerationRequest request = request(expected, List.of(first), vscan(vscan.get("r1_ratio").asDouble()), pruner);
         assertRun(vscan, request);
+        assertArrayEquals(ints(vscan.get("kept_after_stage2_within_stage1")), withinImages(pruner.calls().get(0)));
         GenerationOutput out = generator.generate(List.of(request)).get(0);
         assertArrayEquals(java.util.Arrays.stream(ReferenceParityTest.longs(vscan.get("kept_after_stage1")))
                 .mapToInt(i -> (int) i).toArray(), out.keptPatchIndices().get(0));
@@ -113,7 +143,9 @@ class QwenVlReferenceTest {
         JsonNode two = expected.get("two_images");
         assertRun(two, request(two, List.of(first, second), ScoredTokenReducer.NONE, SequencePruner.NONE));
         JsonNode vscan = two.get("vscan");
-        assertRun(vscan, request(two, List.of(first, second), vscan(vscan.get("r1_ratio").asDouble()),
-                new MiddleLayerPruner(vscan.get("layer").asInt(), vscan.get("r2").asInt(), false)));
+        RecordingPruner pruner = new RecordingPruner(
+                new MiddleLayerPruner(vscan.get("layer").asInt(), vscan.get("r2").asInt(), false));
+        assertRun(vscan, request(two, List.of(first, second), vscan(vscan.get("r1_ratio").asDouble()), pruner));
+        assertArrayEquals(ints(vscan.get("kept_after_stage2_within_stage1")), withinImages(pruner.calls().get(0)));
     }
 }
