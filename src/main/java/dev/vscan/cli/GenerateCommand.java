@@ -45,7 +45,7 @@ final class GenerateCommand {
         Arguments a = new Arguments(args, 1,
                 Set.of("model", "image", "prompt", "max-new-tokens", "temperature", "top-p", "seed", "device",
                         "reduction", "budget", "r1", "r2", "layer", "local-layer", "deep-layer", "windows", "positions",
-                        "repetition-penalty", "r1-ratio", "r2-ratio"),
+                        "repetition-penalty", "r1-ratio", "r2-ratio", "fraction"),
                 Set.of("json", "ignore-eos"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
@@ -137,9 +137,11 @@ final class GenerateCommand {
         Integer r1 = optionalInt(a, "r1");
         Integer r2 = optionalInt(a, "r2");
         Integer layer = optionalInt(a, "layer");
+        // a share of each image's visual tokens: the paper's presets are 1/3, 2/9 and 1/9 (192 / 128 / 64 of 576)
+        Double fraction = a.string("fraction", null) == null ? null : a.decimal("fraction", 0);
         ReductionConfig config = method == ReductionMethod.NONE && budget == null && r1 == null && r2 == null
-                && layer == null ? ReductionConfig.none()
-                : new ReductionConfig(method, budget, r1, r2, layer, null, null, null, null, null);
+                && layer == null && fraction == null ? ReductionConfig.none()
+                : new ReductionConfig(method, budget, r1, r2, layer, null, null, null, fraction, null);
         Integer localLayer = optionalInt(a, "local-layer");
         Integer deepLayer = optionalInt(a, "deep-layer");
         Integer windows = optionalInt(a, "windows");
@@ -150,7 +152,7 @@ final class GenerateCommand {
         Double r2Ratio = a.string("r2-ratio", null) == null ? null : a.decimal("r2-ratio", 0);
         if (r1Ratio != null || r2Ratio != null) {
             config = new ReductionConfig(method, budget, r1, r2, layer, config.localLayer(), config.deepLayer(),
-                    config.windows(), null, null, r1Ratio, r2Ratio);
+                    config.windows(), fraction, null, r1Ratio, r2Ratio);
         }
         String positions = a.string("positions", null);
         return positions == null ? config : config.withPositions(VisualPositions.parse(positions));

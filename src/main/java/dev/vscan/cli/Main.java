@@ -28,7 +28,7 @@ public final class Main {
             "           [--temperature T] [--top-p P] [--seed N] [--repetition-penalty X] [--ignore-eos]",
             "           [--device cpu|gpu] [--json]",
             "           [--reduction none|vscan|fastv|pdrop|visionzip|vscan-global|vscan-local|vscan-nomerge]",
-            "           [--budget N | --r1 N --r2 N --layer K | --r1-ratio X --r2-ratio Y (Qwen2.5-VL)]",
+            "           [--budget N | --fraction X | --r1 N --r2 N --layer K | --r1-ratio X --r2-ratio Y (Qwen2.5-VL)]",
             "           [--local-layer N] [--deep-layer N] [--windows N]",
             "           [--positions reference|original]");
 

@@ -193,6 +193,13 @@ class MainTest {
                 pair.get("question").asText(), "--max-new-tokens", "8", "--reduction", "vscan", "--r1-ratio", "0.5",
                 "--r2-ratio", pair.get("vscan").get("r2_ratio").asText(), "--layer", "2");
         assertEquals(pair.get("vscan").get("answer").asText(), ratios.out().strip(), ratios.err());
+        // the paper's 11.1 % on a 72-token image: 1.5 x 8 = 12 after stage 1, 4 after layer 2
+        Result preset = run("generate", "--model", model.toString(), "--image", one, "--prompt",
+                expected.get("question").asText(), "--max-new-tokens", "2", "--reduction", "vscan", "--fraction",
+                String.valueOf(1 / 9.0), "--json");
+        assertEquals(0, preset.status(), preset.err());
+        assertEquals(12, preset.json().get("efficiency").get("visual_tokens_after_stage1").asInt());
+        assertEquals(4, preset.json().get("efficiency").get("visual_tokens_after_stage2").asInt());
         String line = badInput(run("generate", "--model", model.toString(), "--image", one, "--prompt", "q",
                 "--reduction", "visionzip", "--budget", "20"));
         assertTrue(line.contains("[CLS]"), line);
