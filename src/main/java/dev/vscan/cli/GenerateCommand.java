@@ -116,12 +116,14 @@ final class GenerateCommand {
             LlavaPipeline.Answer answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0);
             if (json) {
                 long visionFlops = 0;
+                long windowed = 0;
                 for (QwenImage image : pixels) {
                     int[][] runs = pipeline.attentionRuns(image);
                     visionFlops += PrefillFlops.qwenVision(model.visionConfig(), image.patches(), runs[0], runs[1]);
+                    windowed += PrefillFlops.qwenVisionWindowed(model.visionConfig(), image.patches(), runs[0]);
                 }
                 EfficiencyReport report = EfficiencyReport.of(answer.output(), model.languageConfig().text(),
-                        visionFlops);
+                        visionFlops, windowed);
                 out.println(json(answer, reduction, report));
             } else {
                 out.println(answer.text());

@@ -21,7 +21,7 @@ import java.util.Map;
 public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, int visualTokensAfterStage2,
         int textTokens, int[] visualTokensInPerImage, int[] visualTokensAfterStage1PerImage, long flopsFull,
         long flopsReduced, long visionFlops, double visionMs, double reductionMs, double prefillMs, double decodeMs,
-        List<int[]> keptPatchIndices, int[] cropsPerImage, int[] newlinesPerImage) {
+        List<int[]> keptPatchIndices, int[] cropsPerImage, int[] newlinesPerImage, long visionFlopsWindowed) {
 
     public EfficiencyReport {
         cropsPerImage = cropsPerImage.clone();
@@ -45,11 +45,14 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
         long perCrop = PrefillFlops.vision(vision.numPatches() + 1, visionLayersRun, vision.hiddenSize(),
                 vision.intermediateSize());
         long crops = Arrays.stream(output.cropsPerImage()).asLongStream().sum();
-        return of(output, text, Math.multiplyExact(perCrop, crops));
+        return of(output, text, Math.multiplyExact(perCrop, crops), 0);
     }
 
-    /** The report of one request whose vision tower cost {@code visionFlops} (a family's own count). */
-    public static EfficiencyReport of(GenerationOutput output, TextConfig text, long visionFlops) {
+    /**
+     * The report of one request whose vision tower cost {@code visionFlops} (a family's own count), of which
+     * {@code windowedFlops} in blocks that attend within windows (Qwen2.5-VL's; none on CLIP).
+     */
+    public static EfficiencyReport of(GenerationOutput output, TextConfig text, long visionFlops, long windowedFlops) {
         int[] perLayer = output.tokensPerLayer();
         if (perLayer.length != 0 && perLayer.length != text.numHiddenLayers()) {
             throw new IllegalArgumentException("the output counts tokens for " + perLayer.length
@@ -65,7 +68,7 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
                 output.textTokens(), output.visualTokensIn(), output.visualTokensKept(), full, reduced, visionTotal,
                 output.timings().visionMillis(), output.timings().reductionMillis(), output.timings().prefillMillis(),
                 output.timings().decodeMillis(), output.keptPatchIndices(), output.cropsPerImage(),
-                output.newlinesPerImage());
+                output.newlinesPerImage(), windowedFlops);
     }
 
     /** Reduced over full LLM prefill FLOPs; 1 when there was no prefill. */
@@ -86,6 +89,7 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
         json.put("flops_reduced", flopsReduced);
         json.put("flops_ratio", flopsRatio());
         json.put("vision_flops", visionFlops);
+        json.put("vision_flops_windowed", visionFlopsWindowed);
         json.put("vision_ms", visionMs);
         json.put("reduction_ms", reductionMs);
         json.put("prefill_ms", prefillMs);

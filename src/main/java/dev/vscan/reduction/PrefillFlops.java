@@ -76,6 +76,17 @@ public final class PrefillFlops {
         return Math.addExact(total, qwenMerger(patches, c.mergeUnit(), c.hiddenSize(), c.outHiddenSize()));
     }
 
+    /** Of {@link #qwenVision}, what the window-attention blocks cost. */
+    public static long qwenVisionWindowed(QwenVisionConfig c, long patches, int[] windowRuns) {
+        long total = 0;
+        for (int b = 0; b < c.depth(); b++) {
+            if (!c.fullAttention(b)) {
+                total = Math.addExact(total, qwenVisionBlock(patches, windowRuns, c.hiddenSize(), c.intermediateSize()));
+            }
+        }
+        return total;
+    }
+
     private static long attentionPart(long n, long d) {
         long projections = Math.multiplyExact(Math.multiplyExact(4 * n, d), d);
         long scores = Math.multiplyExact(Math.multiplyExact(2 * n, n), d);

@@ -38,12 +38,14 @@ final class QwenServedModel implements ServedModel {
     @Override
     public EfficiencyReport report(GenerationRequest request, GenerationOutput output) {
         long visionFlops = 0;
+        long windowed = 0;
         for (ModelImage image : request.images()) {
             QwenImage qwen = (QwenImage) image;
             int[][] runs = pipeline.attentionRuns(qwen);
             visionFlops += PrefillFlops.qwenVision(pipeline.model().visionConfig(), qwen.patches(), runs[0], runs[1]);
+            windowed += PrefillFlops.qwenVisionWindowed(pipeline.model().visionConfig(), qwen.patches(), runs[0]);
         }
-        return EfficiencyReport.of(output, text(), visionFlops);
+        return EfficiencyReport.of(output, text(), visionFlops, windowed);
     }
 
     @Override

@@ -98,7 +98,8 @@ public final class QwenReductionBenchmark {
         QwenImage image = (QwenImage) requests.get(0).images().get(0);
         int[][] runs = pipeline.attentionRuns(image);
         EfficiencyReport report = EfficiencyReport.of(out, model.languageConfig().text(),
-                PrefillFlops.qwenVision(model.visionConfig(), image.patches(), runs[0], runs[1]));
+                PrefillFlops.qwenVision(model.visionConfig(), image.patches(), runs[0], runs[1]),
+                PrefillFlops.qwenVisionWindowed(model.visionConfig(), image.patches(), runs[0]));
         return new Row(reduction.method().wireName(), share, batch, BenchOptions.median(vision),
                 BenchOptions.median(prefill), report.flopsRatio(), out.visualTokensAfterStage1(),
                 out.visualTokensAfterStage2());

@@ -197,7 +197,7 @@ class SchemaValidatorTest {
     private static EfficiencyReport report() {
         return new EfficiencyReport(1152, 432, 144, 20, new int[] {576, 576}, new int[] {216, 216}, 9_000_000L,
                 3_000_000L, 5_000_000L, 40.5, 2.25, 120.0, 80.0, List.of(new int[] {0, 5, 9}, new int[] {1, 2}),
-                new int[] {1, 1}, new int[] {0, 0});
+                new int[] {1, 1}, new int[] {0, 0}, 0);
     }
 
     @Test

@@ -55,7 +55,8 @@ class EfficiencyReportTest {
         Map<String, Object> json = report.toJson();
         assertEquals(List.of("visual_tokens_in", "visual_tokens_after_stage1", "visual_tokens_after_stage2",
                 "text_tokens", "visual_tokens_in_per_image", "visual_tokens_after_stage1_per_image", "flops_full",
-                "flops_reduced", "flops_ratio", "vision_flops", "vision_ms", "reduction_ms", "prefill_ms", "decode_ms",
+                "flops_reduced", "flops_ratio", "vision_flops", "vision_flops_windowed", "vision_ms", "reduction_ms",
+                "prefill_ms", "decode_ms",
                 "kept_patch_indices", "crops_per_image", "newlines_per_image"), new ArrayList<>(json.keySet()));
         assertEquals(12.0, (Double) json.get("vision_ms"), 1e-9);
         assertEquals(1.5, (Double) json.get("reduction_ms"), 1e-9);

@@ -60,4 +60,14 @@ class PrefillFlopsTest {
         }
         return PrefillFlops.llm(layers, D, M);
     }
+
+    @Test
+    void qwenVisionBlocksCountTheirOwnAttentionRuns() {
+        // 8 patches, width 2, SwiGLU 3: 4*8*2^2 + 2*(4^2 + 4^2)*2 + 3*8*2*3 = 128 + 128 + 144
+        assertEquals(400, PrefillFlops.qwenVisionBlock(8, new int[] {4, 4}, 2, 3));
+        // one run of 8 instead of two of 4 doubles the score term only
+        assertEquals(528, PrefillFlops.qwenVisionBlock(8, new int[] {8}, 2, 3));
+        // the merger: 2 tokens of 4 patches x width 2 = 8 wide, an 8x8 and an 8x5 product
+        assertEquals(2 * (64 + 40), PrefillFlops.qwenMerger(8, 4, 2, 5));
+    }
 }

@@ -66,6 +66,9 @@ class QwenServingTest {
             assertEquals(36, report.visualTokensAfterStage1());
             assertEquals(11, report.visualTokensAfterStage2());
             assertTrue(report.visionFlops() > 0 && report.flopsRatio() < 1, report.toJson().toString());
+            // blocks 0 and 2 attend within 2x2-token windows, blocks 1 and 3 over the whole image
+            assertTrue(report.visionFlopsWindowed() > 0 && report.visionFlopsWindowed() < report.visionFlops() / 2,
+                    report.toJson().toString());
         }
     }
 
