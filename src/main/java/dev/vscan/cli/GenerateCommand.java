@@ -20,7 +20,6 @@ import dev.vscan.model.image.InvalidImageException;
 import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.image.QwenImage;
 import dev.vscan.reduction.EfficiencyReport;
-import dev.vscan.reduction.PrefillFlops;
 import dev.vscan.reduction.ReductionConfig;
 import dev.vscan.reduction.ReductionMethod;
 import dev.vscan.reduction.ReductionPlan;
@@ -109,21 +108,13 @@ final class GenerateCommand {
             }
             QwenVlModel model = pipeline.model();
             int[] tokens = pixels.stream().mapToInt(QwenImage::tokens).toArray();
-            ReductionPlan plan = ReductionPlan.ofQwen(reduction,
-                    model.visionConfig().fullAttentionBlocks().stream().mapToInt(Integer::intValue).toArray(),
-                    model.visionConfig().depth(), model.languageConfig().text().numHiddenLayers(), tokens);
+            ReductionPlan plan = ReductionPlan.ofQwen(reduction, model.visionConfig(),
+                    model.languageConfig().text().numHiddenLayers(), tokens);
             GenerationRequest request = pipeline.request(prompt, pixels, sampling, plan.scoredReducer(), plan.pruner());
             LlavaPipeline.Answer answer = pipeline.answer(List.of(request), TokenListener.NONE).get(0);
             if (json) {
-                long visionFlops = 0;
-                long windowed = 0;
-                for (QwenImage image : pixels) {
-                    int[][] runs = pipeline.attentionRuns(image);
-                    visionFlops += PrefillFlops.qwenVision(model.visionConfig(), image.patches(), runs[0], runs[1]);
-                    windowed += PrefillFlops.qwenVisionWindowed(model.visionConfig(), image.patches(), runs[0]);
-                }
                 EfficiencyReport report = EfficiencyReport.of(answer.output(), model.languageConfig().text(),
-                        visionFlops, windowed);
+                        model.visionConfig(), pixels);
                 out.println(json(answer, reduction, report));
             } else {
                 out.println(answer.text());
@@ -140,21 +131,19 @@ final class GenerateCommand {
         Integer r2 = optionalInt(a, "r2");
         Integer layer = optionalInt(a, "layer");
         // a share of each image's visual tokens: the paper's presets are 1/3, 2/9 and 1/9 (192 / 128 / 64 of 576)
-        Double fraction = a.string("fraction", null) == null ? null : a.decimal("fraction", 0);
-        ReductionConfig config = method == ReductionMethod.NONE && budget == null && r1 == null && r2 == null
-                && layer == null && fraction == null ? ReductionConfig.none()
-                : new ReductionConfig(method, budget, r1, r2, layer, null, null, null, fraction, null);
+        Double fraction = optionalDecimal(a, "fraction");
+        Double r1Ratio = optionalDecimal(a, "r1-ratio");
+        Double r2Ratio = optionalDecimal(a, "r2-ratio");
+        boolean sized = budget != null || r1 != null || r2 != null || layer != null || fraction != null
+                || r1Ratio != null || r2Ratio != null;
+        ReductionConfig config = method == ReductionMethod.NONE && !sized ? ReductionConfig.none()
+                : new ReductionConfig(method, budget, r1, r2, layer, null, null, null, fraction, null, r1Ratio,
+                        r2Ratio);
         Integer localLayer = optionalInt(a, "local-layer");
         Integer deepLayer = optionalInt(a, "deep-layer");
         Integer windows = optionalInt(a, "windows");
         if (localLayer != null || deepLayer != null || windows != null) {
             config = config.withScan(localLayer, deepLayer, windows);
-        }
-        Double r1Ratio = a.string("r1-ratio", null) == null ? null : a.decimal("r1-ratio", 0);
-        Double r2Ratio = a.string("r2-ratio", null) == null ? null : a.decimal("r2-ratio", 0);
-        if (r1Ratio != null || r2Ratio != null) {
-            config = new ReductionConfig(method, budget, r1, r2, layer, config.localLayer(), config.deepLayer(),
-                    config.windows(), fraction, null, r1Ratio, r2Ratio);
         }
         String positions = a.string("positions", null);
         return positions == null ? config : config.withPositions(VisualPositions.parse(positions));
@@ -162,6 +151,10 @@ final class GenerateCommand {
 
     private static Integer optionalInt(Arguments a, String name) {
         return a.string(name, null) == null ? null : a.integer(name, 0);
+    }
+
+    private static Double optionalDecimal(Arguments a, String name) {
+        return a.string(name, null) == null ? null : a.decimal(name, 0);
     }
 
     /** The decoder's message says what is wrong with an image; only the caller knows which file it was. */

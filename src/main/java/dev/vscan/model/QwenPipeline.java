@@ -14,7 +14,6 @@ import dev.vscan.model.generation.VisualEncoder;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.QwenImage;
 import dev.vscan.model.qwen.QwenImagePreprocessor;
-import dev.vscan.model.qwen.WindowLayout;
 import dev.vscan.model.text.ChatMessage;
 import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.model.text.PromptFormat;
@@ -100,23 +99,6 @@ public final class QwenPipeline implements AutoCloseable {
             answers.add(new LlavaPipeline.Answer(tokenizer.decode(output.tokens()), output));
         }
         return answers;
-    }
-
-    /**
-     * The attention runs the tower has over one image, in patches: {windows (window-attention blocks),
-     * the whole image (full-attention blocks)}; what its FLOPs depend on.
-     */
-    public int[][] attentionRuns(QwenImage image) {
-        WindowLayout layout = model.vision().layout(List.of(image));
-        return new int[][] {runs(layout.windowBounds()), runs(layout.frameBounds())};
-    }
-
-    private static int[] runs(int[] bounds) {
-        int[] lengths = new int[Math.max(0, bounds.length - 1)];
-        for (int i = 0; i < lengths.length; i++) {
-            lengths[i] = bounds[i + 1] - bounds[i];
-        }
-        return lengths;
     }
 
     @Override

@@ -1,8 +1,11 @@
 package dev.vscan.reduction;
 
+import dev.vscan.model.config.QwenVisionConfig;
 import dev.vscan.model.config.TextConfig;
 import dev.vscan.model.config.VisionConfig;
 import dev.vscan.model.generation.GenerationOutput;
+import dev.vscan.model.image.ModelImage;
+import dev.vscan.model.image.QwenImage;
 import java.util.ArrayList;
 import java.util.Arrays;
 import java.util.LinkedHashMap;
@@ -46,6 +49,18 @@ public record EfficiencyReport(int visualTokensIn, int visualTokensAfterStage1, 
                 vision.intermediateSize());
         long crops = Arrays.stream(output.cropsPerImage()).asLongStream().sum();
         return of(output, text, Math.multiplyExact(perCrop, crops), 0);
+    }
+
+    /** The report of one Qwen2.5-VL request: its tower counted block by block over {@code images}. */
+    public static EfficiencyReport of(GenerationOutput output, TextConfig text, QwenVisionConfig vision,
+            List<? extends ModelImage> images) {
+        long flops = 0;
+        long windowed = 0;
+        for (ModelImage image : images) {
+            flops = Math.addExact(flops, PrefillFlops.qwenVision(vision, (QwenImage) image));
+            windowed = Math.addExact(windowed, PrefillFlops.qwenVisionWindowed(vision, (QwenImage) image));
+        }
+        return of(output, text, flops, windowed);
     }
 
     /**

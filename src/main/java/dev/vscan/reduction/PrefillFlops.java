@@ -1,6 +1,9 @@
 package dev.vscan.reduction;
 
 import dev.vscan.model.config.QwenVisionConfig;
+import dev.vscan.model.image.QwenImage;
+import dev.vscan.model.qwen.WindowLayout;
+import java.util.List;
 
 /**
  * Prefill FLOPs in the convention of the token-reduction papers (FastV, PyramidDrop, SparseVLM, VScan):
@@ -64,27 +67,37 @@ public final class PrefillFlops {
     }
 
     /**
-     * Qwen2.5-VL's vision tower over one image of {@code patches} patches: every block with the runs it
-     * attends within (the windows, or the whole image in {@code fullatt_block_indexes}), then the merger.
+     * Qwen2.5-VL's vision tower over one image: every block with the runs it attends within (its windows,
+     * or the whole image in {@code fullatt_block_indexes}), then the merger.
      */
-    public static long qwenVision(QwenVisionConfig c, long patches, int[] windowRuns, int[] fullRuns) {
-        long total = 0;
-        for (int b = 0; b < c.depth(); b++) {
-            total = Math.addExact(total, qwenVisionBlock(patches, c.fullAttention(b) ? fullRuns : windowRuns,
-                    c.hiddenSize(), c.intermediateSize()));
-        }
-        return Math.addExact(total, qwenMerger(patches, c.mergeUnit(), c.hiddenSize(), c.outHiddenSize()));
+    public static long qwenVision(QwenVisionConfig c, QwenImage image) {
+        return Math.addExact(qwenVisionBlocks(c, image, false), Math.addExact(qwenVisionBlocks(c, image, true),
+                qwenMerger(image.patches(), c.mergeUnit(), c.hiddenSize(), c.outHiddenSize())));
     }
 
     /** Of {@link #qwenVision}, what the window-attention blocks cost. */
-    public static long qwenVisionWindowed(QwenVisionConfig c, long patches, int[] windowRuns) {
+    public static long qwenVisionWindowed(QwenVisionConfig c, QwenImage image) {
+        return qwenVisionBlocks(c, image, false);
+    }
+
+    private static long qwenVisionBlocks(QwenVisionConfig c, QwenImage image, boolean fullAttention) {
+        WindowLayout layout = WindowLayout.of(List.of(image.gridThw()), c.spatialMergeSize(), c.windowMergedTokens());
+        int[] runs = runs(fullAttention ? layout.frameBounds() : layout.windowBounds());
         long total = 0;
         for (int b = 0; b < c.depth(); b++) {
-            if (!c.fullAttention(b)) {
-                total = Math.addExact(total, qwenVisionBlock(patches, windowRuns, c.hiddenSize(), c.intermediateSize()));
+            if (c.fullAttention(b) == fullAttention) {
+                total = Math.addExact(total, qwenVisionBlock(image.patches(), runs, c.hiddenSize(), c.intermediateSize()));
             }
         }
         return total;
+    }
+
+    private static int[] runs(int[] bounds) {
+        int[] lengths = new int[Math.max(0, bounds.length - 1)];
+        for (int i = 0; i < lengths.length; i++) {
+            lengths[i] = bounds[i + 1] - bounds[i];
+        }
+        return lengths;
     }
 
     private static long attentionPart(long n, long d) {

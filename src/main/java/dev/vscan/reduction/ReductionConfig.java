@@ -123,12 +123,6 @@ public record ReductionConfig(ReductionMethod method, Integer budget, Integer r1
         return r1Ratio != null || r2Ratio != null;
     }
 
-    /** A copy sized by the authors' Qwen ratios (either may be null). */
-    public ReductionConfig withRatios(Double newR1Ratio, Double newR2Ratio) {
-        return new ReductionConfig(method, budget, r1, r2, layer, localLayer, deepLayer, windows, fraction, positions,
-                newR1Ratio, newR2Ratio);
-    }
-
     /** The positions setting, with null read as the default. */
     public VisualPositions positionsOrDefault() {
         return positions == null ? VisualPositions.REFERENCE : positions;

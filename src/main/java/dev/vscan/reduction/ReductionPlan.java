@@ -2,6 +2,7 @@ package dev.vscan.reduction;
 
 import dev.vscan.model.config.LlavaConfig;
 import dev.vscan.model.config.LlavaNextConfig;
+import dev.vscan.model.config.QwenVisionConfig;
 import dev.vscan.model.extension.ScoredTokenReducer;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualPositions;
@@ -183,8 +184,9 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
      * stage-2 count that keeps the average). Kept tokens always keep their M-RoPE ids, as the authors'
      * Qwen code does. FastV and PyramidDrop prune in the decoder only; VisionZip needs a [CLS] and is refused.
      */
-    public static ReductionPlan ofQwen(ReductionConfig config, int[] fullAttentionBlocks, int visionDepth,
-            int llmLayers, int[] imageTokens) {
+    public static ReductionPlan ofQwen(ReductionConfig config, QwenVisionConfig vision, int llmLayers,
+            int[] imageTokens) {
+        int visionDepth = vision.depth();
         if (config.method() == ReductionMethod.NONE) {
             return none();
         }
@@ -196,7 +198,7 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
             throw new IllegalArgumentException("localLayer/deepLayer/windows are LLaVA's scan settings; Qwen2.5-VL"
                     + " scores its first full-attention block and its last block with 4x4-token windows");
         }
-        QwenScanSettings settings = QwenScanSettings.reference(visionDepth, fullAttentionBlocks);
+        QwenScanSettings settings = QwenScanSettings.reference(visionDepth, vision.fullAttentionBlockArray());
         boolean explicit = config.r1() != null || config.r2() != null || config.layer() != null;
         int layer = config.layer() != null ? config.layer()
                 : config.method() == ReductionMethod.FASTV ? ReductionConfig.FASTV_LAYER : llmLayers / 2;
@@ -204,7 +206,7 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
             throw new IllegalArgumentException("layer " + layer + " must be in 1.." + (llmLayers - 1));
         }
         if (explicit || config.hasRatios()) {
-            return explicitQwen(config, settings, layer, imageTokens);
+            return explicitQwen(config, settings, layer);
         }
         int total = java.util.Arrays.stream(imageTokens).sum();
         IntUnaryOperator average = config.budget() != null
@@ -253,8 +255,7 @@ public record ReductionPlan(ReductionMethod method, Budget budget, VisualTokenRe
         };
     }
 
-    private static ReductionPlan explicitQwen(ReductionConfig config, QwenScanSettings settings, int layer,
-            int[] imageTokens) {
+    private static ReductionPlan explicitQwen(ReductionConfig config, QwenScanSettings settings, int layer) {
         if (config.method() == ReductionMethod.PDROP) {
             throw new IllegalArgumentException("pdrop on Qwen2.5-VL takes a budget or fraction; leave r1/r2/layer out");
         }

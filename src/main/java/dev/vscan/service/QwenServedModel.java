@@ -9,10 +9,8 @@ import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
 import dev.vscan.model.generation.RunningBatch;
 import dev.vscan.model.generation.SamplingParams;
-import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.image.QwenImage;
 import dev.vscan.reduction.EfficiencyReport;
-import dev.vscan.reduction.PrefillFlops;
 import java.awt.image.BufferedImage;
 import java.util.List;
 
@@ -37,15 +35,7 @@ final class QwenServedModel implements ServedModel {
 
     @Override
     public EfficiencyReport report(GenerationRequest request, GenerationOutput output) {
-        long visionFlops = 0;
-        long windowed = 0;
-        for (ModelImage image : request.images()) {
-            QwenImage qwen = (QwenImage) image;
-            int[][] runs = pipeline.attentionRuns(qwen);
-            visionFlops += PrefillFlops.qwenVision(pipeline.model().visionConfig(), qwen.patches(), runs[0], runs[1]);
-            windowed += PrefillFlops.qwenVisionWindowed(pipeline.model().visionConfig(), qwen.patches(), runs[0]);
-        }
-        return EfficiencyReport.of(output, text(), visionFlops, windowed);
+        return EfficiencyReport.of(output, text(), pipeline.model().visionConfig(), request.images());
     }
 
     @Override

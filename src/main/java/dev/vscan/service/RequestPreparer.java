@@ -166,9 +166,7 @@ public final class RequestPreparer implements AutoCloseable {
                             o.positions() == null ? null : VisualPositions.parse(o.positions()), o.r1Ratio(),
                             o.r2Ratio());
             if (qwen != null) {
-                return ReductionPlan.ofQwen(config,
-                        qwenVision.fullAttentionBlocks().stream().mapToInt(Integer::intValue).toArray(),
-                        qwenVision.depth(), qwen.text().numHiddenLayers(),
+                return ReductionPlan.ofQwen(config, qwenVision, qwen.text().numHiddenLayers(),
                         images.stream().mapToInt(i -> ((QwenImage) i).tokens()).toArray());
             }
             return next != null

@@ -12,7 +12,6 @@ import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.image.ImageLimits;
 import dev.vscan.model.image.QwenImage;
 import dev.vscan.reduction.EfficiencyReport;
-import dev.vscan.reduction.PrefillFlops;
 import dev.vscan.reduction.ReductionConfig;
 import dev.vscan.reduction.ReductionMethod;
 import dev.vscan.reduction.ReductionPlan;
@@ -79,10 +78,8 @@ public final class QwenReductionBenchmark {
         List<GenerationRequest> requests = new ArrayList<>();
         for (int r = 0; r < batch; r++) {
             QwenImage image = pipeline.images().preprocess(TestModels.png(100 + r, 640, 480));
-            ReductionPlan plan = ReductionPlan.ofQwen(reduction,
-                    model.visionConfig().fullAttentionBlocks().stream().mapToInt(Integer::intValue).toArray(),
-                    model.visionConfig().depth(), model.languageConfig().text().numHiddenLayers(),
-                    new int[] {image.tokens()});
+            ReductionPlan plan = ReductionPlan.ofQwen(reduction, model.visionConfig(),
+                    model.languageConfig().text().numHiddenLayers(), new int[] {image.tokens()});
             requests.add(pipeline.request("what colour is the big circle on the left ?", List.of(image),
                     SamplingParams.greedy(1), plan.scoredReducer(), plan.pruner()));
         }
@@ -95,11 +92,8 @@ public final class QwenReductionBenchmark {
             vision[i] = out.timings().visionMillis() + out.timings().reductionMillis();
             prefill[i] = out.timings().prefillMillis();
         }
-        QwenImage image = (QwenImage) requests.get(0).images().get(0);
-        int[][] runs = pipeline.attentionRuns(image);
-        EfficiencyReport report = EfficiencyReport.of(out, model.languageConfig().text(),
-                PrefillFlops.qwenVision(model.visionConfig(), image.patches(), runs[0], runs[1]),
-                PrefillFlops.qwenVisionWindowed(model.visionConfig(), image.patches(), runs[0]));
+        EfficiencyReport report = EfficiencyReport.of(out, model.languageConfig().text(), model.visionConfig(),
+                requests.get(0).images());
         return new Row(reduction.method().wireName(), share, batch, BenchOptions.median(vision),
                 BenchOptions.median(prefill), report.flopsRatio(), out.visualTokensAfterStage1(),
                 out.visualTokensAfterStage2());

@@ -74,7 +74,7 @@ class QwenVlReferenceTest {
     private static QwenVScanReducer vscan(double r1Ratio) {
         var c = model.visionConfig();
         return new QwenVScanReducer(r1Ratio, QwenScanSettings.reference(c.depth(),
-                c.fullAttentionBlocks().stream().mapToInt(Integer::intValue).toArray()), true, ScanMode.BOTH);
+                c.fullAttentionBlockArray()), true, ScanMode.BOTH);
     }
 
     private static void assertRun(JsonNode reference, GenerationRequest request) {

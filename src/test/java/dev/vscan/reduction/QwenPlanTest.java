@@ -8,6 +8,8 @@ import static org.junit.jupiter.api.Assertions.assertSame;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vscan.model.checkpoint.QwenCheckpointPreset;
+import dev.vscan.model.config.QwenVisionConfig;
 import dev.vscan.model.extension.ScoredTokenReducer;
 import dev.vscan.model.extension.VisualPositions;
 import org.junit.jupiter.api.Test;
@@ -15,10 +17,11 @@ import org.junit.jupiter.api.Test;
 /** Plans on Qwen2.5-VL: counts per image and over the prompt, shares per image, ids always kept. */
 class QwenPlanTest {
 
-    private static final int[] FULL_ATTENTION = {1, 3};
+    /** Four vision blocks with full attention in 1 and 3, as the reference checkpoint. */
+    private static final QwenVisionConfig VISION = QwenCheckpointPreset.TINY.vision();
 
     private static ReductionPlan plan(ReductionConfig config, int... imageTokens) {
-        return ReductionPlan.ofQwen(config, FULL_ATTENTION, 4, 4, imageTokens);
+        return ReductionPlan.ofQwen(config, VISION, 4, imageTokens);
     }
 
     @Test

@@ -75,6 +75,11 @@ public record QwenVisionConfig(int depth, int hiddenSize, int intermediateSize, 
         return windowSize / spatialMergeSize / patchSize;
     }
 
+    /** {@code fullatt_block_indexes} as an array. */
+    public int[] fullAttentionBlockArray() {
+        return fullAttentionBlocks.stream().mapToInt(Integer::intValue).toArray();
+    }
+
     public boolean fullAttention(int block) {
         return fullAttentionBlocks.contains(block);
     }

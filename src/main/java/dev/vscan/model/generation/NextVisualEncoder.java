@@ -100,8 +100,7 @@ final class NextVisualEncoder implements VisualEncoder {
 
     @Override
     public int tokensIn(ModelImage image) {
-        int side = model.patchesPerSide();
-        return ((AnyResImage) image).layout().imageTokens(side, side * side);
+        return ((AnyResImage) image).imageTokens(model.patchesPerSide());
     }
 
     @Override

@@ -30,8 +30,7 @@ final class QwenVisualEncoder implements VisualEncoder {
 
     QwenVisualEncoder(QwenVlModel model) {
         this.model = model;
-        this.fullAttentionBlocks = model.visionConfig().fullAttentionBlocks().stream().mapToInt(Integer::intValue)
-                .toArray();
+        this.fullAttentionBlocks = model.visionConfig().fullAttentionBlockArray();
     }
 
     @Override

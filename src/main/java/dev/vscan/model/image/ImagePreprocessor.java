@@ -42,11 +42,7 @@ public final class ImagePreprocessor implements ImagePreparer {
 
     /** Preprocesses an already decoded image of any colour model. */
     public PixelValues preprocess(BufferedImage image) {
-        if (!spec.doConvertRgb() && !RgbConversion.isPlainRgb(image)) {
-            throw new InvalidImageException(InvalidImageException.Reason.UNSUPPORTED_FORMAT, "image has "
-                    + image.getColorModel().getNumComponents() + " components (gray, palette or alpha) but"
-                    + " do_convert_rgb is false; the model needs 3-channel RGB");
-        }
+        RgbConversion.requireConvertible(image, spec.doConvertRgb());
         return fromRgb(RgbConversion.interleaved(image), image.getWidth(), image.getHeight());
     }
 

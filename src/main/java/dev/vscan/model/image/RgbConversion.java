@@ -26,6 +26,18 @@ public final class RgbConversion {
     }
 
     /** A {@link BufferedImage#TYPE_INT_RGB} copy of {@code image}. */
+    /**
+     * Refuses an image that is not plain RGB when the processor may not convert it
+     * ({@code do_convert_rgb} false).
+     */
+    public static void requireConvertible(BufferedImage image, boolean doConvertRgb) {
+        if (!doConvertRgb && !isPlainRgb(image)) {
+            throw new InvalidImageException(InvalidImageException.Reason.UNSUPPORTED_FORMAT, "image has "
+                    + image.getColorModel().getNumComponents() + " components (gray, palette or alpha) but"
+                    + " do_convert_rgb is false; the model needs 3-channel RGB");
+        }
+    }
+
     public static BufferedImage toRgb(BufferedImage image) {
         int[] hwc = interleaved(image);
         BufferedImage out = new BufferedImage(image.getWidth(), image.getHeight(), BufferedImage.TYPE_INT_RGB);

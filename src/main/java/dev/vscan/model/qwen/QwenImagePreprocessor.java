@@ -51,11 +51,7 @@ public final class QwenImagePreprocessor implements ImagePreparer {
     }
 
     public QwenImage preprocess(BufferedImage image) {
-        if (!config.doConvertRgb() && !RgbConversion.isPlainRgb(image)) {
-            throw new InvalidImageException(InvalidImageException.Reason.UNSUPPORTED_FORMAT, "image has "
-                    + image.getColorModel().getNumComponents() + " components (gray, palette or alpha) but"
-                    + " do_convert_rgb is false; the model needs 3-channel RGB");
-        }
+        RgbConversion.requireConvertible(image, config.doConvertRgb());
         return fromRgb(RgbConversion.interleaved(image), image.getWidth(), image.getHeight());
     }
 

@@ -1,6 +1,5 @@
 package dev.vscan.model.text;
 
-import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import com.fasterxml.jackson.databind.node.ArrayNode;
 import com.fasterxml.jackson.databind.node.ObjectNode;
@@ -147,27 +146,11 @@ public final class BpeTokenizerBuilder {
         model.put("fuse_unk", false);
         model.put("byte_fallback", false);
         model.put("ignore_merges", false);
-        ObjectNode vocab = model.putObject("vocab");
-        int id = 0;
-        for (String special : SPECIAL_TOKENS) {
-            vocab.put(special, id++);
-        }
-        for (int b = 0; b < 256; b++) {
-            vocab.put(String.valueOf(ByteLevelAlphabet.symbol(b)), id++);
-        }
-        for (String token : trained.newTokens()) {
-            vocab.put(token, id++);
-        }
-        ArrayNode merges = model.putArray("merges");
-        trained.merges().forEach(merges::add);
+        BpeModelJson.addVocabularyAndMerges(model, SPECIAL_TOKENS, trained);
         return model;
     }
 
     private static String write(ObjectNode node) {
-        try {
-            return JSON.writerWithDefaultPrettyPrinter().writeValueAsString(node);
-        } catch (JsonProcessingException e) {
-            throw new IllegalStateException("cannot serialise tokenizer JSON", e);
-        }
+        return BpeModelJson.pretty(node);
     }
 }
