@@ -21,6 +21,8 @@ import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.image.QwenImage;
 import dev.vscan.reduction.EfficiencyReport;
 import dev.vscan.reduction.ReductionConfig;
+import dev.vscan.core.OptionsTranslator;
+import dev.vscan.wire.InferenceRequest.RequestOptions;
 import dev.vscan.reduction.ReductionMethod;
 import dev.vscan.reduction.ReductionPlan;
 import java.io.IOException;
@@ -56,10 +58,14 @@ final class GenerateCommand {
         // the checkpoint's generation_config.json sets the default penalty (Qwen2.5-VL-Instruct: 1.05)
         double penalty = a.decimal("repetition-penalty",
                 ConfigLoader.loadGeneration(modelDir).repetitionPenaltyOrNone());
-        SamplingParams sampling = new SamplingParams(a.integer("max-new-tokens", 32), a.decimal("temperature", 0),
-                a.decimal("top-p", 1.0), a.longValue("seed", 0), a.flag("ignore-eos"), penalty);
+        OptionsTranslator translator = new OptionsTranslator(32, SamplingParams.MAX_NEW_TOKENS_LIMIT, penalty);
+        RequestOptions wire = wireOptions(a);
+        SamplingParams sampling = translator.sampling(wire);
+        if (a.flag("ignore-eos")) {
+            sampling = sampling.ignoringEos();
+        }
         EngineOptions options = EngineOptions.parse(a.string("device", "cpu"));
-        ReductionConfig reduction = reduction(a);
+        ReductionConfig reduction = reduction(a, wire);
         if (!Files.isDirectory(modelDir)) {
             throw new UsageException("model directory " + modelDir + " does not exist");
         }
@@ -123,30 +129,28 @@ final class GenerateCommand {
         return Main.OK;
     }
 
-    /** --reduction METHOD with --budget N, or --r1/--r2/--layer, the scan overrides and --positions. */
-    private static ReductionConfig reduction(Arguments a) {
-        ReductionMethod method = ReductionMethod.parse(a.string("reduction", "none"));
-        Integer budget = optionalInt(a, "budget");
-        Integer r1 = optionalInt(a, "r1");
-        Integer r2 = optionalInt(a, "r2");
-        Integer layer = optionalInt(a, "layer");
+    /** The options as a request would carry them, so that the command line and the service read them alike. */
+    private static RequestOptions wireOptions(Arguments a) {
+        Integer maxNew = optionalInt(a, "max-new-tokens");
+        Double temperature = optionalDecimal(a, "temperature");
+        Double topP = optionalDecimal(a, "top-p");
+        Long seed = a.string("seed", null) == null ? null : a.longValue("seed", 0);
         // a share of each image's visual tokens: the paper's presets are 1/3, 2/9 and 1/9 (192 / 128 / 64 of 576)
-        Double fraction = optionalDecimal(a, "fraction");
-        Double r1Ratio = optionalDecimal(a, "r1-ratio");
-        Double r2Ratio = optionalDecimal(a, "r2-ratio");
-        boolean sized = budget != null || r1 != null || r2 != null || layer != null || fraction != null
-                || r1Ratio != null || r2Ratio != null;
-        ReductionConfig config = method == ReductionMethod.NONE && !sized ? ReductionConfig.none()
-                : new ReductionConfig(method, budget, r1, r2, layer, null, null, null, fraction, null, r1Ratio,
-                        r2Ratio);
+        return new RequestOptions(maxNew, temperature, topP, seed, a.string("reduction", null), optionalInt(a, "budget"),
+                optionalInt(a, "r1"), optionalInt(a, "r2"), optionalInt(a, "layer"), a.string("positions", null),
+                optionalDecimal(a, "r1-ratio"), optionalDecimal(a, "r2-ratio"), optionalDecimal(a, "fraction"));
+    }
+
+    /** The request's reduction, then the scan overrides only the command line offers. */
+    private static ReductionConfig reduction(Arguments a, RequestOptions wire) {
+        ReductionConfig config = OptionsTranslator.reduction(wire);
         Integer localLayer = optionalInt(a, "local-layer");
         Integer deepLayer = optionalInt(a, "deep-layer");
         Integer windows = optionalInt(a, "windows");
         if (localLayer != null || deepLayer != null || windows != null) {
             config = config.withScan(localLayer, deepLayer, windows);
         }
-        String positions = a.string("positions", null);
-        return positions == null ? config : config.withPositions(VisualPositions.parse(positions));
+        return config;
     }
 
     private static Integer optionalInt(Arguments a, String name) {

@@ -4,6 +4,7 @@ import dev.vscan.model.config.ConfigException;
 import dev.vscan.model.image.InvalidImageException;
 import dev.vscan.model.weights.CheckpointException;
 import java.io.PrintStream;
+import dev.vscan.wire.InvalidRequestException;
 import java.io.UncheckedIOException;
 
 /** Entry point: the model tools ({@code tiny-checkpoint}, {@code convert-checkpoint}, {@code generate}), {@code train}, {@code eval} and {@code samples}. */
@@ -77,6 +78,7 @@ public final class Main {
     private static boolean isBadInput(RuntimeException e) {
         return e instanceof UsageException || e instanceof IllegalArgumentException
                 || e instanceof UncheckedIOException || e instanceof CheckpointException
-                || e instanceof ConfigException || e instanceof InvalidImageException;
+                || e instanceof ConfigException || e instanceof InvalidImageException
+                || e instanceof InvalidRequestException;
     }
 }

@@ -1,6 +1,6 @@
 package dev.vscan.ingest;
 
-import dev.vscan.messaging.InvalidRequestException;
+import dev.vscan.wire.InvalidRequestException;
 import java.util.Map;
 
 /**

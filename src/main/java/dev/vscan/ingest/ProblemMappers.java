@@ -1,7 +1,7 @@
 package dev.vscan.ingest;
 
-import dev.vscan.messaging.InvalidRequestException;
-import dev.vscan.messaging.MessageJson;
+import dev.vscan.wire.InvalidRequestException;
+import dev.vscan.wire.MessageJson;
 import jakarta.ws.rs.WebApplicationException;
 import jakarta.ws.rs.core.Response;
 import java.util.Locale;

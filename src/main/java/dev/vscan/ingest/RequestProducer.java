@@ -1,6 +1,5 @@
 package dev.vscan.ingest;
 
-import dev.vscan.messaging.AcknowledgedSend;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;

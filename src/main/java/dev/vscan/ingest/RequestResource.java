@@ -1,15 +1,14 @@
 package dev.vscan.ingest;
 
-import dev.vscan.ingest.RequestHeaders.Routing;
-import dev.vscan.messaging.InferenceRequest;
-import dev.vscan.messaging.InferenceResult;
-import dev.vscan.messaging.MessageJson;
-import dev.vscan.messaging.RequestLimits;
-import dev.vscan.messaging.RequestParser;
+import dev.vscan.wire.InferenceRequest;
+import dev.vscan.wire.InferenceResult;
+import dev.vscan.wire.InvalidRequestException;
+import dev.vscan.wire.MessageJson;
+import dev.vscan.core.RequestParser;
+import dev.vscan.core.Routing;
+import dev.vscan.images.ImageFetcher;
 import dev.vscan.model.image.ImageDecoder;
-import dev.vscan.model.image.ImageLimits;
-import dev.vscan.service.InferenceService;
-import dev.vscan.service.ServiceConfig;
+import dev.vscan.core.InferenceService;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PostConstruct;
@@ -60,9 +59,6 @@ public class RequestResource {
     private static final int MAX_WAIT_SECONDS = 60;
 
     @Inject
-    ServiceConfig config;
-
-    @Inject
     InferenceService inference;
 
     @Inject
@@ -71,6 +67,15 @@ public class RequestResource {
     @Inject
     ResultStore results;
 
+    @Inject
+    RequestParser parser;
+
+    @Inject
+    ImageFetcher images;
+
+    @Inject
+    ImageDecoder decoder;
+
     @ConfigProperty(name = "mp.messaging.outgoing.requests-out.max.request.size", defaultValue = "1048576")
     long maxRecordBytes;
 
@@ -78,12 +83,7 @@ public class RequestResource {
 
     @PostConstruct
     void init() {
-        ServiceConfig.Limits l = config.limits();
-        ImageFetcher inline = new ImageFetcher(new UrlPolicy(config.fetch().allowPrivateAddresses(),
-                config.fetch().timeout(), l.maxImageBytes(), config.fetch().maxRedirects()));
-        validator = new RequestValidator(
-                new RequestParser(new RequestLimits(l.maxImages(), l.maxPromptChars(), l.maxNewTokens())),
-                inline, new ImageDecoder(new ImageLimits(l.maxImageBytes(), l.maxImagePixels())));
+        validator = new RequestValidator(parser, images, decoder);
     }
 
     @POST
@@ -109,7 +109,7 @@ public class RequestResource {
             @Parameter(description = "Epoch milliseconds after which the request is answered expired")
             @RestHeader("X-Deadline") String deadline,
             @Parameter(description = "Higher is served first; passed on as x-priority") @RestHeader("X-Priority") String priority) {
-        return submit(RequestHeaders.routing(deadline, priority), () -> {
+        return submit(deadline, priority, requestId, () -> {
             checkRecordSize(body);
             RequestParser.ParsedRequest parsed = validator.validate(body, requestId);
             return new Submission(parsed.id(), RequestBodies.withId(body, parsed.id()));
@@ -136,7 +136,7 @@ public class RequestResource {
             @RestForm String options, @RestForm String id,
             @RestHeader("X-Request-Id") String requestId, @RestHeader("X-Deadline") String deadline,
             @RestHeader("X-Priority") String priority) {
-        return submit(RequestHeaders.routing(deadline, priority), () -> {
+        return submit(deadline, priority, requestId, () -> {
             byte[] body = RequestBodies.fromForm(id, prompt, readAll(images), options);
             checkRecordSize(body);
             RequestParser.ParsedRequest parsed = validator.validate(body, requestId);
@@ -175,9 +175,15 @@ public class RequestResource {
     /** Body of a 202. */
     public record Accepted(String id, String status) {}
 
-    private Uni<Response> submit(Routing routing, Supplier<Submission> prepare) {
+    private Uni<Response> submit(String deadline, String priority, String requestId, Supplier<Submission> prepare) {
         if (inference.queueFull()) {
             return Uni.createFrom().failure(ProblemException.queueFull(null));
+        }
+        Routing routing;
+        try {
+            routing = Routing.of(deadline, priority, requestId);
+        } catch (InvalidRequestException e) {
+            return Uni.createFrom().failure(ProblemException.invalid(e, RequestParser.isValidId(requestId) ? requestId : null));
         }
         // Decoding images is CPU work: keep it off the event loop.
         return Uni.createFrom().item(prepare).runSubscriptionOn(Infrastructure.getDefaultWorkerPool())

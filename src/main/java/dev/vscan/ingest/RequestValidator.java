@@ -1,12 +1,13 @@
 package dev.vscan.ingest;
 
-import dev.vscan.messaging.InferenceRequest;
-import dev.vscan.messaging.InvalidRequestException;
-import dev.vscan.messaging.InvalidRequestException.Code;
-import dev.vscan.messaging.MessageJson;
-import dev.vscan.messaging.RequestParser;
+import dev.vscan.core.RequestParser;
+import dev.vscan.images.ImageFetcher;
 import dev.vscan.model.image.ImageDecoder;
 import dev.vscan.model.image.InvalidImageException;
+import dev.vscan.wire.InferenceRequest;
+import dev.vscan.wire.InvalidRequestException;
+import dev.vscan.wire.InvalidRequestException.Code;
+import dev.vscan.wire.MessageJson;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.util.List;

@@ -1,6 +1,6 @@
 package dev.vscan.ingest;
 
-import dev.vscan.messaging.InferenceResult;
+import dev.vscan.wire.InferenceResult;
 import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Iterator;

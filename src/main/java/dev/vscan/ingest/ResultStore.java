@@ -1,8 +1,7 @@
 package dev.vscan.ingest;
 
-import dev.vscan.messaging.InferenceResult;
-import dev.vscan.messaging.MessageJson;
-import dev.vscan.service.ServiceConfig;
+import dev.vscan.wire.InferenceResult;
+import dev.vscan.wire.MessageJson;
 import io.smallrye.mutiny.Uni;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -23,13 +22,13 @@ public class ResultStore {
     private static final Logger LOG = Logger.getLogger(ResultStore.class);
 
     @Inject
-    ServiceConfig config;
+    IngestConfig config;
 
     private ResultCache cache;
 
     @PostConstruct
     void init() {
-        cache = new ResultCache(config.ingest().maxResults(), config.ingest().resultRetention());
+        cache = new ResultCache(config.maxResults(), config.resultRetention());
     }
 
     @Incoming("results-in")

@@ -1,9 +1,10 @@
 package dev.vscan.ingest;
 
-import dev.vscan.service.ServiceConfig;
+import dev.vscan.core.ServingRole;
 import io.smallrye.common.annotation.Identifier;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
+import org.eclipse.microprofile.config.inject.ConfigProperty;
 import org.eclipse.microprofile.health.HealthCheck;
 import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
@@ -21,16 +22,19 @@ public class ResultStreamReadiness implements HealthCheck {
     ResultPartitions partitions;
 
     @Inject
-    ServiceConfig config;
+    ServingRole role;
+
+    @ConfigProperty(name = "mp.messaging.incoming.results-in.topic")
+    String resultTopic;
 
     @Override
     public HealthCheckResponse call() {
-        if (!config.role().servesHttp()) {
-            return HealthCheckResponse.named("results").up().withData("role", config.role().name()).build();
+        if (!role.servesHttp()) {
+            return HealthCheckResponse.named("results").up().withData("role", role.name()).build();
         }
         int held = partitions.assignedCount();
         return HealthCheckResponse.named("results")
-                .withData("topic", config.topics().results())
+                .withData("topic", resultTopic)
                 .withData("partitions_assigned", held)
                 .status(held > 0)
                 .build();

@@ -1,6 +1,6 @@
 package dev.vscan.ingest;
 
-import dev.vscan.service.ServiceConfig;
+import dev.vscan.core.ServingRole;
 import jakarta.enterprise.inject.Instance;
 import jakarta.inject.Inject;
 import jakarta.ws.rs.container.ContainerRequestContext;
@@ -12,11 +12,11 @@ public class RoleFilter {
 
     // Looked up per request: the filter is built before runtime configuration is available.
     @Inject
-    Instance<ServiceConfig> config;
+    Instance<ServingRole> role;
 
     @ServerRequestFilter
     public Response onlyOnIngest(ContainerRequestContext request) {
-        if (config.get().role().servesHttp() || !request.getUriInfo().getPath().startsWith("/v1/")) {
+        if (role.get().servesHttp() || !request.getUriInfo().getPath().startsWith("/v1/")) {
             return null;
         }
         return Response.status(404).type(Problem.MEDIA_TYPE)

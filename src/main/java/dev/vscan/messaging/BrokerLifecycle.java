@@ -1,6 +1,5 @@
 package dev.vscan.messaging;
 
-import dev.vscan.service.ServiceConfig;
 import io.quarkus.runtime.StartupEvent;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
@@ -22,7 +21,7 @@ public class BrokerLifecycle {
     private static final Logger LOG = Logger.getLogger(BrokerLifecycle.class);
 
     @Inject
-    ServiceConfig config;
+    MessagingConfig config;
 
     @Inject
     Config rawConfig;

@@ -1,13 +1,23 @@
 package dev.vscan.messaging;
 
+import dev.vscan.core.Answer;
+import dev.vscan.core.AnswerSink;
+import dev.vscan.wire.DeadLetterRecord;
+import dev.vscan.wire.InferenceResult;
+import dev.vscan.wire.MessageJson;
+import dev.vscan.wire.TelemetryEvent;
+import io.smallrye.reactive.messaging.kafka.api.OutgoingKafkaRecordMetadata;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import java.nio.charset.StandardCharsets;
 import java.util.Map;
+import java.util.concurrent.CompletableFuture;
 import java.util.concurrent.CompletionStage;
 import org.apache.kafka.common.header.internals.RecordHeaders;
 import org.eclipse.microprofile.reactive.messaging.Channel;
 import org.eclipse.microprofile.reactive.messaging.Emitter;
+import org.eclipse.microprofile.reactive.messaging.Message;
+import org.eclipse.microprofile.reactive.messaging.Metadata;
 import org.eclipse.microprofile.reactive.messaging.OnOverflow;
 
 /**
@@ -16,7 +26,7 @@ import org.eclipse.microprofile.reactive.messaging.OnOverflow;
  * safely stored (at-least-once).
  */
 @ApplicationScoped
-public class ResultPublisher {
+public class ResultPublisher implements AnswerSink {
 
     @Inject
     @Channel("results")
@@ -45,9 +55,20 @@ public class ResultPublisher {
         return send(deadLetters, record.id(), MessageJson.write(record));
     }
 
-    /** A refused request: the dead letter and the producer's error result, completing when both are stored. */
-    public CompletionStage<Void> refused(DeadLetterRecord deadLetter, InferenceResult result) {
-        return deadLetter(deadLetter).thenCombine(result(result), (a, b) -> null);
+    /** Writes an answer's records, then acknowledges the request record they answer (at-least-once). */
+    @Override
+    public CompletionStage<Void> deliver(Answer answer) {
+        CompletionStage<Void> stored = CompletableFuture.completedFuture(null);
+        if (answer.deadLetter() != null) {
+            stored = stored.thenCombine(deadLetter(answer.deadLetter()), (a, b) -> null);
+        }
+        if (answer.result() != null) {
+            stored = stored.thenCombine(result(answer.result()), (a, b) -> null);
+        }
+        if (answer.telemetry() != null) {
+            stored = stored.thenCombine(telemetry(answer.telemetry()), (a, b) -> null);
+        }
+        return answer.receipt() instanceof Message<?> m ? stored.thenCompose(done -> m.ack()) : stored;
     }
 
     private static CompletionStage<Void> send(Emitter<byte[]> emitter, String key, byte[] value) {
@@ -56,7 +77,17 @@ public class ResultPublisher {
             headers.add("x-request-id", key.getBytes(StandardCharsets.UTF_8));
         }
         headers.add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
-        return AcknowledgedSend.send(emitter, key, value, headers);
+        OutgoingKafkaRecordMetadata<String> metadata = OutgoingKafkaRecordMetadata.<String>builder()
+                .withKey(key).withHeaders(headers).build();
+        CompletableFuture<Void> stored = new CompletableFuture<>();
+        emitter.send(Message.of(value, Metadata.of(metadata), () -> {
+            stored.complete(null);
+            return CompletableFuture.completedFuture(null);
+        }, failure -> {
+            stored.completeExceptionally(failure);
+            return CompletableFuture.completedFuture(null);
+        }));
+        return stored;
     }
 
     /** Text view of Kafka headers, for dead letters. */

@@ -1,12 +1,21 @@
 package dev.vscan.service;
 
+import dev.vscan.core.ServingRole;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Max;
+import jakarta.validation.constraints.Min;
+import jakarta.validation.constraints.Positive;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.Optional;
 
-/** Everything under {@code vscan.} in application.properties, with the defaults of a one-machine start. */
+/**
+ * The serving core's settings under {@code vscan.} (model, batching, limits, image fetching,
+ * de-duplication), with the defaults of a one-machine start. Checked at start-up: a value out of range
+ * stops the service with a message that names its key. The Kafka adapter ({@code vscan.kafka},
+ * {@code vscan.topics}, {@code vscan.messaging}) and the HTTP adapter ({@code vscan.ingest}) read their own.
+ */
 @ConfigMapping(prefix = "vscan")
 public interface ServiceConfig {
 
@@ -16,13 +25,9 @@ public interface ServiceConfig {
 
     /** all (one machine), ingest (HTTP only, no model) or worker (consume and infer). */
     @WithDefault("all")
-    Role role();
+    ServingRole role();
 
     Model model();
-
-    Kafka kafka();
-
-    Topics topics();
 
     Batch batch();
 
@@ -31,20 +36,6 @@ public interface ServiceConfig {
     Fetch fetch();
 
     Dedup dedup();
-
-    Ingest ingest();
-
-    enum Role {
-        all, ingest, worker;
-
-        public boolean runsModel() {
-            return this != ingest;
-        }
-
-        public boolean servesHttp() {
-            return this != worker;
-        }
-    }
 
     interface Model {
         /** A Hugging Face LLaVA directory; absent means the built-in model in the data directory. */
@@ -59,9 +50,12 @@ public interface ServiceConfig {
 
         /** Workers, each with its own running batch; workers on one device share one copy of the weights. */
         @WithDefault("1")
+        @Min(1)
         int workers();
 
         @WithDefault("32")
+        @Min(1)
+        @Max(4096)
         int defaultMaxNewTokens();
 
         /**
@@ -76,34 +70,10 @@ public interface ServiceConfig {
         llava, echo
     }
 
-    interface Kafka {
-        /** Start an in-process broker; by default only when kafka.bootstrap.servers is not configured. */
-        Optional<Boolean> embedded();
-
-        @WithDefault("9092")
-        int embeddedPort();
-    }
-
-    interface Topics {
-        @WithDefault("vscan.requests")
-        String requests();
-
-        @WithDefault("vscan.results")
-        String results();
-
-        @WithDefault("vscan.telemetry")
-        String telemetry();
-
-        @WithDefault("vscan.dlq")
-        String dlq();
-
-        @WithDefault("4")
-        int partitions();
-    }
-
     interface Batch {
         /** Most requests prefilled together when they join a running batch. */
         @WithDefault("8")
+        @Min(1)
         int maxSize();
 
         /** How long an idle worker's first request waits for company; it bounds the latency batching adds. */
@@ -112,16 +82,17 @@ public interface ServiceConfig {
 
         /** Most visual tokens (after the planned stage 1) prefilled together. */
         @WithDefault("8192")
+        @Min(1)
         int maxVisualTokens();
 
         /** Most sequences a worker decodes at once; by default 16 on a CPU, 64 on a GPU. */
-        Optional<Integer> maxRunning();
+        Optional<@Positive Integer> maxRunning();
 
         /**
          * Most KV cache tokens a worker's running sequences may hold together (prompt after reduction plus
          * max_new_tokens each); by default what a share of the device's memory, less the weights, holds.
          */
-        Optional<Long> kvTokenBudget();
+        Optional<@Positive Long> kvTokenBudget();
 
         /** Admit requests between decode steps (continuous batching); false waits for the running set to empty. */
         @WithDefault("true")
@@ -129,23 +100,32 @@ public interface ServiceConfig {
 
         /** Requests held between the consumer and the workers; consumption pauses when it is full. */
         @WithDefault("64")
+        @Min(1)
         int queueCapacity();
     }
 
     interface Limits {
         @WithDefault("8")
+        @Min(0)
+        @Max(64)
         int maxImages();
 
         @WithDefault("20971520")
+        @Positive
         long maxImageBytes();
 
         @WithDefault("40000000")
+        @Positive
         long maxImagePixels();
 
         @WithDefault("8192")
+        @Min(1)
+        @Max(8192)
         int maxPromptChars();
 
         @WithDefault("1024")
+        @Min(1)
+        @Max(4096)
         int maxNewTokens();
     }
 
@@ -158,6 +138,8 @@ public interface ServiceConfig {
         Duration timeout();
 
         @WithDefault("3")
+        @Min(0)
+        @Max(20)
         int maxRedirects();
     }
 
@@ -167,16 +149,7 @@ public interface ServiceConfig {
         Duration window();
 
         @WithDefault("100000")
+        @Min(1)
         int maxEntries();
-    }
-
-    interface Ingest {
-        /** Results the HTTP ingest keeps for GET /v1/requests/{id}; the least recently used go first. */
-        @WithDefault("100000")
-        int maxResults();
-
-        /** How long a result stays readable over HTTP after it arrived. */
-        @WithDefault("1h")
-        Duration resultRetention();
     }
 }

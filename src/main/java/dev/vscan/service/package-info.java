@@ -1,6 +1,6 @@
 /**
- * The application that ties the pieces together: configuration, the model replicas and their
- * warm-up, turning consumed records into engine requests and engine outputs into results and
- * telemetry. Uses Quarkus CDI; the engine itself stays in dev.vscan.model.
+ * The wiring: reads the core's configuration, builds the serving core (model repository, parser, image
+ * fetcher, admission, inference service) as CDI beans for the adapters, and starts and stops it. Depends
+ * on the core; no adapter depends on it.
  */
 package dev.vscan.service;

@@ -1,7 +1,7 @@
 package dev.vscan.telemetry;
 
-import dev.vscan.service.InferenceService;
-import dev.vscan.service.ServiceConfig;
+import dev.vscan.core.InferenceService;
+import dev.vscan.core.ServingRole;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
 import org.eclipse.microprofile.health.HealthCheck;
@@ -21,12 +21,12 @@ public class ModelReadinessCheck implements HealthCheck {
     InferenceService inference;
 
     @Inject
-    ServiceConfig config;
+    ServingRole role;
 
     @Override
     public HealthCheckResponse call() {
-        HealthCheckResponseBuilder r = HealthCheckResponse.named("model").withData("role", config.role().name());
-        if (!config.role().runsModel()) {
+        HealthCheckResponseBuilder r = HealthCheckResponse.named("model").withData("role", role.name());
+        if (!role.runsModel()) {
             return r.up().withData("model", "none (ingest role)").build();
         }
         if (inference.loadFailure() != null) {

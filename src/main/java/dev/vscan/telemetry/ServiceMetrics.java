@@ -4,7 +4,8 @@ import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.DistributionSummary;
 import io.micrometer.core.instrument.MeterRegistry;
 import io.micrometer.core.instrument.Timer;
-import dev.vscan.messaging.InferenceResult;
+import dev.vscan.core.ServingMetrics;
+import dev.vscan.wire.InferenceResult;
 import jakarta.annotation.PostConstruct;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.inject.Inject;
@@ -16,7 +17,7 @@ import java.util.function.Supplier;
  * aggregated across pods in Prometheus.
  */
 @ApplicationScoped
-public class ServiceMetrics {
+public class ServiceMetrics implements ServingMetrics {
 
     /** Buckets for ratios in [0, 1]; the default histogram buckets start at 1. */
     private static final double[] RATIO_BUCKETS = {0.05, 0.1, 0.15, 0.2, 0.25, 0.33, 0.5, 0.75, 1.0};
@@ -60,45 +61,54 @@ public class ServiceMetrics {
                 .register(registry);
     }
 
+    @Override
     public void requestAnswered(String status) {
         requests(status).increment();
     }
 
+    @Override
     public void duplicateSkipped() {
         duplicates().increment();
     }
 
+    @Override
     public void queueDepth(Supplier<Number> depth) {
         registry.gauge("vscan.queue.depth", java.util.List.of(), depth, s -> s.get().doubleValue());
     }
 
+    @Override
     public void queueWait(Duration wait) {
         timer("vscan.queue.wait", "Time from consumption to a worker taking the request").record(wait);
     }
 
     /** Requests prefilled together when they joined a running batch. */
+    @Override
     public void batch(int size) {
         DistributionSummary.builder("vscan.batch.size").description("Requests admitted (prefilled) together")
                 .publishPercentileHistogram().register(registry).record(size);
     }
 
     /** Sequences decoding and the KV cache they hold, summed over the workers. */
+    @Override
     public void runningSet(Supplier<Number> sequences, Supplier<Number> kvTokens) {
         registry.gauge("vscan.running.sequences", java.util.List.of(), sequences, s -> s.get().doubleValue());
         registry.gauge("vscan.running.kv.tokens", java.util.List.of(), kvTokens, s -> s.get().doubleValue());
     }
 
     /** From consumption to the first generated token. */
+    @Override
     public void timeToFirstToken(Duration time) {
         firstTokenTimer().record(time);
     }
 
     /** Mean time per generated token after the first, one sample per request. */
+    @Override
     public void timePerOutputToken(Duration time) {
         perTokenTimer().record(time);
     }
 
     /** Mean number of sequences in the decode steps a request took part in. */
+    @Override
     public void decodeBatch(double meanSize) {
         decodeBatchSummary().record(meanSize);
     }
@@ -117,12 +127,14 @@ public class ServiceMetrics {
                 .publishPercentileHistogram().register(registry);
     }
 
+    @Override
     public void phase(String phase, double millis) {
         Timer.builder("vscan.phase.duration").description("Time of each engine phase per request (vision and prefill shared with its admission group)")
                 .tag("phase", phase).publishPercentileHistogram().register(registry)
                 .record(Duration.ofNanos((long) (millis * 1e6)));
     }
 
+    @Override
     public void reduction(String method, int visualIn, int visualKept, long flopsFull, long flopsReduced) {
         if (visualIn > 0) {
             DistributionSummary.builder("vscan.visual.tokens.kept.ratio")

@@ -12,7 +12,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertNotNull;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
-import dev.vscan.messaging.MessageJson;
+import dev.vscan.wire.MessageJson;
 import dev.vscan.model.TestModels;
 import dev.vscan.service.KafkaBrokerResource;
 import io.quarkus.test.common.WithTestResource;

@@ -5,8 +5,8 @@ import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import com.fasterxml.jackson.databind.JsonNode;
-import dev.vscan.messaging.MessageSchema;
-import dev.vscan.messaging.SchemaValidator;
+import dev.vscan.wire.MessageSchema;
+import dev.vscan.wire.SchemaValidator;
 import dev.vscan.model.TestModels;
 import io.quarkus.test.common.WithTestResource;
 import io.quarkus.test.junit.QuarkusTest;

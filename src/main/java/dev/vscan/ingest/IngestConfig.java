@@ -1,0 +1,20 @@
+package dev.vscan.ingest;
+
+import io.smallrye.config.ConfigMapping;
+import io.smallrye.config.WithDefault;
+import jakarta.validation.constraints.Min;
+import java.time.Duration;
+
+/** The HTTP adapter's settings under {@code vscan.ingest}. Checked at start-up. */
+@ConfigMapping(prefix = "vscan.ingest")
+public interface IngestConfig {
+
+    /** Results kept for GET /v1/requests/{id}; the least recently used go first. */
+    @WithDefault("100000")
+    @Min(1)
+    int maxResults();
+
+    /** How long a result stays readable over HTTP after it arrived. */
+    @WithDefault("1h")
+    Duration resultRetention();
+}
