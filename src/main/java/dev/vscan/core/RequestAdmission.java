@@ -91,6 +91,11 @@ public final class RequestAdmission {
         }
     }
 
+    /** Lets a record with this id be admitted again (its earlier answer was not stored). */
+    public void forget(String id) {
+        dedup.forget(id);
+    }
+
     private List<byte[]> fetch(InferenceRequest request) {
         List<byte[]> bytes = new ArrayList<>();
         for (InferenceRequest.ImageInput image : request.images()) {

@@ -2,6 +2,7 @@ package dev.vscan.core;
 
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
+import java.util.concurrent.RejectedExecutionException;
 import java.util.concurrent.TimeUnit;
 import java.util.logging.Level;
 import java.util.logging.Logger;
@@ -37,20 +38,29 @@ public final class RequestIntake implements AutoCloseable {
         });
     }
 
-    /** Takes one record; {@code release} frees its place in the adapter's demand when it leaves the queue. */
+    /**
+     * Takes one record; {@code release} frees its place in the adapter's demand when it leaves the queue.
+     * After {@link #close()} a record is left unanswered, for the next consumer to read.
+     */
     public void accept(IncomingRequest in, Runnable release) {
-        executor.execute(() -> route(in, release));
+        try {
+            executor.execute(() -> route(in, release));
+        } catch (RejectedExecutionException closed) {
+            release.run();
+        }
     }
 
     /** Admits and routes on the caller's thread. */
     public void route(IncomingRequest in, Runnable release) {
         RequestAdmission.Outcome outcome = admission.admit(in);
         if (outcome instanceof RequestAdmission.Admitted admitted) {
-            if (inference.submit(admitted.job().withDequeued(release))) {
-                return;
+            if (!inference.submit(admitted.job().withDequeued(release))) {
+                // Shutting down: no answer, so that the record is read again by whoever consumes it next.
+                LOG.fine(() -> "left " + admitted.job().id() + " unanswered: the queue is closed");
+                admission.forget(admitted.job().id());
+                release.run();
             }
-            outcome = new RequestAdmission.Refused(admitted.job().id(), dev.vscan.wire.InferenceResult.Status.rejected,
-                    "queue_closed", "the service is shutting down and takes no more requests");
+            return;
         }
         release.run();
         if (outcome instanceof RequestAdmission.Duplicate duplicate) {
@@ -66,6 +76,14 @@ public final class RequestIntake implements AutoCloseable {
                         }
                     });
         }
+    }
+
+    /**
+     * An answer the adapter could not settle (its partition moved to another worker): the id may come
+     * back and must then be answered, not skipped as a duplicate.
+     */
+    public void answerDropped(String id) {
+        admission.forget(id);
     }
 
     @Override

@@ -202,17 +202,17 @@ public final class RequestParser {
         }
         String header = header(headers, REQUEST_ID_HEADER);
         if (header != null && !header.isBlank()) {
-            return checkedId(header, "header " + REQUEST_ID_HEADER);
+            return checkedId(header, "header " + REQUEST_ID_HEADER, Code.INVALID_HEADER);
         }
         if (recordKey != null && !recordKey.isBlank()) {
-            return checkedId(recordKey, "record key");
+            return checkedId(recordKey, "record key", Code.INVALID_KEY);
         }
         return UUID.randomUUID().toString();
     }
 
-    private static String checkedId(String id, String source) {
+    private static String checkedId(String id, String source, Code code) {
         if (!isValidId(id)) {
-            throw new InvalidRequestException(Code.SCHEMA_VIOLATION, source + " '" + shorten(id)
+            throw new InvalidRequestException(code, source + " '" + shorten(id)
                     + "' is used as the request id but is not a valid id: " + ID_RULE);
         }
         return id;

@@ -14,6 +14,18 @@ public interface IngestConfig {
     @Min(1)
     int maxResults();
 
+    /**
+     * Requests on the request topic that the workers have not answered yet, beyond which a POST is answered
+     * 429 (Retry-After) instead of adding to the backlog. The lag is read from the broker every 0.5 s.
+     */
+    @WithDefault("1000")
+    @Min(1)
+    long maxBacklog();
+
+    /** The workers' consumer group, whose lag is the backlog. */
+    @WithDefault("vscan-workers")
+    String workersGroup();
+
     /** How long a result stays readable over HTTP after it arrived. */
     @WithDefault("1h")
     Duration resultRetention();

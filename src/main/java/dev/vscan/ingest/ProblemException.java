@@ -36,10 +36,10 @@ public class ProblemException extends RuntimeException {
         return new ProblemException(404, "Not Found", "not_found", detail, id, Map.of());
     }
 
-    public static ProblemException queueFull(String id) {
-        return new ProblemException(429, "Too Many Requests", "queue_full",
-                "the service's request queue is full; retry after the time in Retry-After", id,
-                Map.of("Retry-After", "1"));
+    public static ProblemException backlogFull(String id, long backlog, long retryAfterSeconds) {
+        return new ProblemException(429, "Too Many Requests", "backlog_full", "the workers are " + backlog
+                + " requests behind; retry after the time in Retry-After", id,
+                Map.of("Retry-After", String.valueOf(retryAfterSeconds)));
     }
 
     public static ProblemException tooLarge(String id, long bytes, long limit) {

@@ -8,7 +8,6 @@ import dev.vscan.core.RequestParser;
 import dev.vscan.core.Routing;
 import dev.vscan.images.ImageFetcher;
 import dev.vscan.model.image.ImageDecoder;
-import dev.vscan.core.InferenceService;
 import io.smallrye.mutiny.Uni;
 import io.smallrye.mutiny.infrastructure.Infrastructure;
 import jakarta.annotation.PostConstruct;
@@ -59,13 +58,13 @@ public class RequestResource {
     private static final int MAX_WAIT_SECONDS = 60;
 
     @Inject
-    InferenceService inference;
-
-    @Inject
     RequestProducer producer;
 
     @Inject
     ResultStore results;
+
+    @Inject
+    RequestBacklog backlog;
 
     @Inject
     RequestParser parser;
@@ -101,7 +100,7 @@ public class RequestResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Larger than the request topic accepts",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "The queue is full; retry after Retry-After seconds",
+    @APIResponse(responseCode = "429", description = "The workers are too far behind (vscan.ingest.max-backlog); retry after Retry-After seconds",
             headers = @Header(name = "Retry-After"),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> submitJson(byte[] body,
@@ -129,7 +128,7 @@ public class RequestResource {
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     @APIResponse(responseCode = "413", description = "Larger than the request topic accepts",
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
-    @APIResponse(responseCode = "429", description = "The queue is full; retry after Retry-After seconds",
+    @APIResponse(responseCode = "429", description = "The workers are too far behind (vscan.ingest.max-backlog); retry after Retry-After seconds",
             headers = @Header(name = "Retry-After"),
             content = @Content(mediaType = Problem.MEDIA_TYPE, schema = @Schema(implementation = Problem.class)))
     public Uni<Response> submitForm(@RestForm String prompt, @RestForm("image") List<FileUpload> images,
@@ -176,8 +175,8 @@ public class RequestResource {
     public record Accepted(String id, String status) {}
 
     private Uni<Response> submit(String deadline, String priority, String requestId, Supplier<Submission> prepare) {
-        if (inference.queueFull()) {
-            return Uni.createFrom().failure(ProblemException.queueFull(null));
+        if (backlog.overloaded()) {
+            return Uni.createFrom().failure(ProblemException.backlogFull(null, backlog.lag(), backlog.retryAfterSeconds()));
         }
         Routing routing;
         try {

@@ -27,9 +27,14 @@ public class BrokerLifecycle {
     Config rawConfig;
 
     private EmbeddedKafkaBroker broker;
+    private volatile String bootstrap;
+
+    /** The cluster's address: the embedded broker's, else kafka.bootstrap.servers. */
+    String bootstrapServers() {
+        return bootstrap;
+    }
 
     void start(@Observes @Priority(1) StartupEvent event) {
-        String bootstrap;
         if (embeddedWanted()) {
             broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.kafka().embeddedPort());
             bootstrap = broker.bootstrapServers();

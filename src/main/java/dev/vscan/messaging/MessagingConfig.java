@@ -5,6 +5,7 @@ import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
+import java.time.Duration;
 import java.util.Optional;
 
 /** The Kafka adapter's settings under {@code vscan.}: the embedded broker and the topics. Checked at start-up. */
@@ -18,6 +19,31 @@ public interface MessagingConfig {
     Kafka kafka();
 
     Topics topics();
+
+    Processing processing();
+
+    /** How a worker consumes the request topic and commits its answers (exactly once, in transactions). */
+    interface Processing {
+        /** The workers' consumer group. */
+        @WithDefault("vscan-workers")
+        String groupId();
+
+        /**
+         * This worker's name, stable across its restarts: its transactional id and its static group
+         * membership derive from it, so a restarted worker fences its former self and takes its partitions
+         * back at once. Two live workers must never share one. Defaults to the host name (a pod's name).
+         */
+        @WithDefault("${HOSTNAME:vscan-local}")
+        String instanceId();
+
+        /** How long the broker waits for an open transaction of a worker that vanished before aborting it. */
+        @WithDefault("10s")
+        Duration transactionTimeout();
+
+        /** How long a revoked partition's running requests may take to commit before the partition goes. */
+        @WithDefault("10s")
+        Duration revokeWait();
+    }
 
     interface Kafka {
         /** Start an in-process broker; by default only when kafka.bootstrap.servers is not configured. */

@@ -45,6 +45,14 @@ final class PartitionProgress {
         return p;
     }
 
+    /** An independent copy, to go back to when a transaction fails. */
+    PartitionProgress copy() {
+        PartitionProgress c = new PartitionProgress(next);
+        c.pending.addAll(pending);
+        c.answeredAhead.addAll(answeredAhead);
+        return c;
+    }
+
     /** True when a record at this offset was answered before the last restart (skip it). */
     boolean answeredBefore(long offset) {
         return answeredAhead.contains(offset);

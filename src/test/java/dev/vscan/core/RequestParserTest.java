@@ -207,10 +207,11 @@ class RequestParserTest {
     void invalidHeaderOrKeyUsedAsIdIsRefused() {
         InvalidRequestException header = assertThrows(InvalidRequestException.class,
                 () -> parser.parse(bytes("{\"prompt\":\"q\"}"), null, Map.of("x-request-id", "two words")));
-        assertEquals(Code.SCHEMA_VIOLATION, header.code());
+        assertEquals(Code.INVALID_HEADER, header.code());
         assertTrue(header.getMessage().startsWith("header x-request-id 'two words' "), header.getMessage());
         InvalidRequestException key = assertThrows(InvalidRequestException.class,
                 () -> parser.parse(bytes("{\"prompt\":\"q\"}"), "user/42", Map.of()));
+        assertEquals(Code.INVALID_KEY, key.code());
         assertTrue(key.getMessage().startsWith("record key 'user/42' "), key.getMessage());
         // a body id wins, so a bad header beside it does not matter
         assertEquals("ok", parser.parse(bytes("{\"id\":\"ok\",\"prompt\":\"q\"}"), "user/42",

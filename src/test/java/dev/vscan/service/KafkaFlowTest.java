@@ -21,6 +21,7 @@ import java.util.Map;
 import java.util.Set;
 import java.util.UUID;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
+import org.apache.kafka.common.header.internals.RecordHeader;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -147,6 +148,55 @@ class KafkaFlowTest {
         }
         // And the service still answers.
         aRequestGetsAResultAndTelemetry();
+    }
+
+    @Test
+    void recordsWithoutAValueOrWithUnreadableKeysAndHeadersAreDeadLetteredAndAnsweredWhereAnIdIsKnown() {
+        String base = UUID.randomUUID().toString();
+        byte[] notUtf8 = {(byte) 0xff, (byte) 0xfe, (byte) 0x80};
+        Map<String, String> codes = new LinkedHashMap<>();
+        codes.put("tomb-" + base, "empty_record");
+        codes.put("empty-" + base, "empty_record");
+        codes.put("key-" + base, "invalid_key");
+        codes.put("deadline-" + base, "invalid_header");
+        codes.put("prio-" + base, "invalid_header");
+        codes.put("rid-" + base, "invalid_header");
+        String bootstrap = bootstrap();
+        KafkaClients.produceRaw(bootstrap, "vscan.requests", utf8("tomb-" + base), null, List.of());
+        KafkaClients.produceRaw(bootstrap, "vscan.requests", utf8("empty-" + base), new byte[0], List.of());
+        KafkaClients.produceRaw(bootstrap, "vscan.requests", notUtf8,
+                KafkaClients.json(request("key-" + base, 1, "hi", null)), List.of());
+        KafkaClients.produceRaw(bootstrap, "vscan.requests", utf8("deadline-" + base),
+                KafkaClients.json(request("deadline-" + base, 1, "hi", null)),
+                List.of(new RecordHeader("x-deadline", notUtf8)));
+        KafkaClients.produceRaw(bootstrap, "vscan.requests", utf8("prio-" + base),
+                KafkaClients.json(request("prio-" + base, 1, "hi", null)),
+                List.of(new RecordHeader("x-priority", utf8("high"))));
+        KafkaClients.produceRaw(bootstrap, "vscan.requests", utf8("rid-" + base),
+                KafkaClients.json(Map.of("prompt", "hi")), List.of(new RecordHeader("x-request-id", utf8("two words"))));
+        try (KafkaConsumer<String, byte[]> dlq = KafkaClients.consumer(bootstrap, "vscan.dlq");
+                KafkaConsumer<String, byte[]> results = KafkaClients.consumer(bootstrap, "vscan.results")) {
+            Map<String, List<JsonNode>> dead = KafkaClients.collect(dlq, codes.keySet(),
+                    s -> s.keySet().containsAll(codes.keySet()), Duration.ofSeconds(60));
+            Map<String, List<JsonNode>> answers = KafkaClients.collect(results, codes.keySet(),
+                    s -> s.keySet().containsAll(codes.keySet()), Duration.ofSeconds(30));
+            codes.forEach((id, code) -> {
+                assertTrue(dead.containsKey(id), "no dead letter for " + id + ": " + dead.keySet());
+                JsonNode d = dead.get(id).get(0);
+                assertConforms(MessageSchema.DEAD_LETTER_RECORD, d);
+                assertEquals(code, d.get("code").asText(), d.toString());
+                JsonNode r = answers.get(id).get(0);
+                assertEquals("invalid", r.get("status").asText(), r.toString());
+                assertEquals(code, r.get("error").get("code").asText(), r.toString());
+            });
+            assertTrue(dead.get("deadline-" + base).get(0).get("headers").get("x-deadline").asText()
+                    .startsWith("base64:"), "a header that is not text is kept, as base64");
+        }
+        aRequestGetsAResultAndTelemetry();
+    }
+
+    private static byte[] utf8(String text) {
+        return text.getBytes(StandardCharsets.UTF_8);
     }
 
     /** Records the service really produced must match the published schemas. */
