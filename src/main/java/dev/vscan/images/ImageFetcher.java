@@ -3,53 +3,96 @@ package dev.vscan.images;
 import dev.vscan.wire.InferenceRequest.ImageInput;
 import dev.vscan.wire.InvalidRequestException;
 import dev.vscan.wire.InvalidRequestException.Code;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
+import java.io.InputStream;
+import java.io.InterruptedIOException;
 import java.net.InetAddress;
 import java.net.URI;
 import java.net.URISyntaxException;
 import java.net.UnknownHostException;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
-import java.net.http.HttpTimeoutException;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
 import java.util.Locale;
 import java.util.Optional;
-import java.util.concurrent.CompletableFuture;
-import java.util.concurrent.ExecutionException;
+import java.util.concurrent.ScheduledFuture;
+import java.util.concurrent.ScheduledThreadPoolExecutor;
 import java.util.concurrent.TimeUnit;
-import java.util.concurrent.TimeoutException;
+import java.util.concurrent.atomic.AtomicBoolean;
+import java.util.function.Function;
+import org.apache.hc.client5.http.classic.methods.HttpGet;
+import org.apache.hc.client5.http.config.ConnectionConfig;
+import org.apache.hc.client5.http.config.RequestConfig;
+import org.apache.hc.client5.http.impl.classic.CloseableHttpClient;
+import org.apache.hc.client5.http.impl.classic.HttpClients;
+import org.apache.hc.client5.http.impl.io.PoolingHttpClientConnectionManagerBuilder;
+import org.apache.hc.core5.http.ClassicHttpResponse;
+import org.apache.hc.core5.http.Header;
+import org.apache.hc.core5.http.HttpEntity;
+import org.apache.hc.core5.io.CloseMode;
+import org.apache.hc.core5.io.ModalCloseable;
+import org.apache.hc.core5.util.Timeout;
 
 /**
  * The encoded bytes of a request image: inline base64 (optionally a {@code data:} URL) is decoded, a URL is
  * fetched over http or https. Every failure is an {@link InvalidRequestException} whose code says whether
  * the image was too large, undecodable, refused by the address policy or unreachable.
  *
- * <p>URL hosts are resolved and checked before any connection, and again on every redirect, which is
- * followed here rather than by the HTTP client for that reason. The client resolves the name once more
- * when it connects, so a DNS server that answers differently the second time (DNS rebinding) is not
- * stopped by this check alone; deployments that must be sure also restrict egress at the network level.
- * No proxy is used, so the checked address is the one connected to.
+ * <p>The HTTP client turns host names into addresses only through a {@link CheckingDnsResolver}, once per
+ * connection, and connects to exactly the addresses it checked; a DNS answer that changes between check and
+ * connect (DNS rebinding) therefore reaches nothing, and neither does a URL that this class and the client
+ * would parse differently. Redirects are followed here, not by the client, so that every hop's scheme is
+ * checked too. No proxy is used, no cookies are kept (they would come from hosts that users choose), and
+ * bodies are not content-decoded, so the byte limit counts what the host sent.
  */
 public final class ImageFetcher {
 
     private static final int MAX_SHOWN_URL = 200;
 
+    /** Concurrent fetches, per host and in all; workers fetch a few at a time, so this is never the wait. */
+    private static final int MAX_CONNECTIONS = 64;
+
+    /** Ends a fetch at its deadline; the client's timeouts bound each connect and read, not their sum. */
+    private static final ScheduledThreadPoolExecutor DEADLINES = deadlineTimer();
+
     private final UrlPolicy policy;
-    private final HttpClient client;
+    private final CloseableHttpClient client;
 
     public ImageFetcher(UrlPolicy policy) {
+        this(policy, InetAddress::getAllByName, PrivateAddresses::kindOf);
+    }
+
+    /**
+     * A fetcher whose DNS is {@code lookup} and whose address check is {@code nonPublicKind} (production:
+     * {@link PrivateAddresses#kindOf}), so tests can script both; {@code allowPrivateAddresses} accepts every
+     * address whatever the check says.
+     */
+    ImageFetcher(UrlPolicy policy, CheckingDnsResolver.Lookup lookup,
+            Function<InetAddress, Optional<String>> nonPublicKind) {
         if (policy == null) {
             throw new IllegalArgumentException("a URL policy is required; use UrlPolicy.defaults()");
         }
         this.policy = policy;
-        this.client = HttpClient.newBuilder()
-                .version(HttpClient.Version.HTTP_1_1)
-                .followRedirects(HttpClient.Redirect.NEVER)
-                .proxy(HttpClient.Builder.NO_PROXY)
-                .connectTimeout(policy.timeout())
+        Function<InetAddress, Optional<String>> check =
+                policy.allowPrivateAddresses() ? address -> Optional.empty() : nonPublicKind;
+        // the builder's defaults already mean no proxy: useSystemProperties() is what would read one
+        this.client = HttpClients.custom()
+                .setConnectionManager(PoolingHttpClientConnectionManagerBuilder.create()
+                        .setDnsResolver(new CheckingDnsResolver(lookup, check))
+                        .setDefaultConnectionConfig(ConnectionConfig.custom()
+                                .setConnectTimeout(Timeout.of(policy.timeout()))
+                                .build())
+                        .setMaxConnTotal(MAX_CONNECTIONS)
+                        .setMaxConnPerRoute(MAX_CONNECTIONS)
+                        .build())
+                // a connection serves one fetch, so no socket stays open to a host a user chose
+                .setConnectionReuseStrategy((request, response, context) -> false)
+                .disableRedirectHandling()
+                .disableAutomaticRetries()
+                .disableCookieManagement()
+                .disableAuthCaching()
+                .disableContentCompression()
                 .build();
     }
 
@@ -129,24 +172,27 @@ public final class ImageFetcher {
 
     // ---- URLs ----
 
+    /** One response: its status, its Location header (null if none) and, for a 2xx status only, its body. */
+    private record Answer(int status, String location, byte[] body) {
+    }
+
     private byte[] fetchUrl(String url) {
         URI uri = parseUrl(url);
         long deadline = System.nanoTime() + policy.timeout().toNanos();
         for (int redirects = 0; ; redirects++) {
-            checkAllowed(uri);
-            HttpResponse<byte[]> response = exchange(uri, deadline);
-            int status = response.statusCode();
-            if (isRedirect(status)) {
+            checkScheme(uri);
+            Answer answer = exchange(uri, deadline);
+            if (isRedirect(answer.status())) {
                 if (redirects == policy.maxRedirects()) {
                     throw new InvalidRequestException(Code.IMAGE_URL_UNREACHABLE, "image URL " + shown(url)
                             + " redirects more than " + policy.maxRedirects() + " times");
                 }
-                uri = redirectTarget(uri, response);
-            } else if (status < 200 || status > 299) {
+                uri = redirectTarget(uri, answer);
+            } else if (answer.status() < 200 || answer.status() > 299) {
                 throw new InvalidRequestException(Code.IMAGE_URL_UNREACHABLE, "image URL " + shown(uri.toString())
-                        + " answered HTTP " + status);
+                        + " answered HTTP " + answer.status());
             } else {
-                return response.body();
+                return answer.body();
             }
         }
     }
@@ -162,8 +208,8 @@ public final class ImageFetcher {
         return uri;
     }
 
-    /** Scheme and every address the host resolves to, before anything is sent. */
-    private void checkAllowed(URI uri) {
+    /** Scheme and host; the host's addresses are checked by the resolver when the client connects. */
+    private static void checkScheme(URI uri) {
         String scheme = uri.getScheme() == null ? "" : uri.getScheme().toLowerCase(Locale.ROOT);
         if (!scheme.equals("http") && !scheme.equals("https")) {
             throw new InvalidRequestException(Code.IMAGE_URL_REFUSED, "image URL " + shown(uri.toString())
@@ -174,69 +220,107 @@ public final class ImageFetcher {
             throw new InvalidRequestException(Code.IMAGE_URL_REFUSED, "image URL " + shown(uri.toString())
                     + " is refused: it names no host");
         }
-        if (policy.allowPrivateAddresses()) {
-            return;
-        }
-        InetAddress[] addresses;
-        try {
-            addresses = InetAddress.getAllByName(host);
-        } catch (UnknownHostException e) {
-            throw new InvalidRequestException(Code.IMAGE_URL_UNREACHABLE, "image URL " + shown(uri.toString())
-                    + " is unreachable: host " + host + " does not resolve", e);
-        }
-        for (InetAddress address : addresses) {
-            Optional<String> kind = PrivateAddresses.kindOf(address);
-            if (kind.isPresent()) {
-                throw new InvalidRequestException(Code.IMAGE_URL_REFUSED, "image URL " + shown(uri.toString())
-                        + " is refused: host " + host + " resolves to " + address.getHostAddress() + ", a " + kind.get()
-                        + " address, and this service fetches from public addresses only");
-            }
-        }
     }
 
-    private HttpResponse<byte[]> exchange(URI uri, long deadline) {
+    /** One GET on a connection of its own, closed before returning. */
+    private Answer exchange(URI uri, long deadline) {
         long remaining = deadline - System.nanoTime();
         if (remaining <= 0) {
             throw timedOut(uri, null);
         }
-        HttpRequest request = HttpRequest.newBuilder(uri)
-                .timeout(java.time.Duration.ofNanos(remaining))
-                .header("Accept", "image/*")
-                .GET()
-                .build();
-        CappedBodyHandler handler = new CappedBodyHandler(policy.maxBytes());
-        CompletableFuture<HttpResponse<byte[]>> pending = client.sendAsync(request, handler);
+        HttpGet request = new HttpGet(uri);
+        request.setHeader("Accept", "image/*");
+        // at least 1 ms: the client reads a 0 ms timeout as none
+        Timeout left = Timeout.ofMilliseconds(Math.max(1, TimeUnit.NANOSECONDS.toMillis(remaining)));
+        request.setConfig(RequestConfig.custom().setConnectionRequestTimeout(left).setResponseTimeout(left).build());
+        AtomicBoolean late = new AtomicBoolean();
+        // cancelling closes the socket, which ends a connect or a slow read that would outlast the deadline
+        ScheduledFuture<?> alarm = DEADLINES.schedule(() -> {
+            late.set(true);
+            request.cancel();
+        }, remaining, TimeUnit.NANOSECONDS);
+        ClassicHttpResponse response = null;
         try {
-            return pending.get(remaining, TimeUnit.NANOSECONDS);
-        } catch (TimeoutException e) {
-            pending.cancel(true);
-            handler.abandon();
-            throw timedOut(uri, e);
-        } catch (InterruptedException e) {
-            pending.cancel(true);
-            handler.abandon();
-            Thread.currentThread().interrupt();
-            throw new IllegalStateException("interrupted while fetching image URL " + shown(uri.toString()), e);
-        } catch (ExecutionException e) {
-            throw failed(uri, e.getCause());
+            response = client.executeOpen(null, request, null);
+            int status = response.getCode();
+            Header location = response.getFirstHeader("Location");
+            byte[] body = status >= 200 && status <= 299 ? readCapped(uri, response.getEntity()) : null;
+            return new Answer(status, location == null ? null : location.getValue(), body);
+        } catch (IOException e) {
+            if (Thread.currentThread().isInterrupted()) {
+                throw new IllegalStateException("interrupted while fetching image URL " + shown(uri.toString()), e);
+            }
+            throw late.get() ? timedOut(uri, e) : failed(uri, e);
+        } finally {
+            alarm.cancel(false);
+            if (response != null) {
+                closeNow(response);
+            }
         }
     }
 
-    private InvalidRequestException failed(URI uri, Throwable cause) {
-        while (cause instanceof java.util.concurrent.CompletionException && cause.getCause() != null) {
-            cause = cause.getCause();
+    /**
+     * The body, counting what actually arrives: a Content-Length above the limit fails at once, but a
+     * smaller or missing one is not trusted. Reading stops at the first byte past the limit.
+     */
+    private byte[] readCapped(URI uri, HttpEntity entity) throws IOException {
+        if (entity == null) {
+            return new byte[0];
         }
-        if (cause instanceof CappedBodyHandler.BodyTooLargeException tooLarge) {
-            return new InvalidRequestException(Code.IMAGE_TOO_LARGE, "image URL " + shown(uri.toString())
-                    + " returned " + tooLarge.describe() + "; the limit is " + policy.maxBytes() + " bytes", cause);
+        long declared = entity.getContentLength();
+        if (declared > policy.maxBytes()) {
+            throw tooLarge(uri, "a Content-Length of " + declared + " bytes");
         }
-        if (cause instanceof HttpTimeoutException) {
-            return timedOut(uri, cause);
+        ByteArrayOutputStream received = new ByteArrayOutputStream();
+        byte[] chunk = new byte[8192];
+        // not closed here: closing reads the rest of the body, and closeNow drops the connection instead
+        InputStream in = entity.getContent();
+        for (int n = in.read(chunk); n >= 0; n = in.read(chunk)) {
+            if (received.size() + (long) n > policy.maxBytes()) {
+                throw tooLarge(uri, "more than " + policy.maxBytes() + " bytes");
+            }
+            received.write(chunk, 0, n);
         }
-        String what = cause instanceof IOException ? cause.getClass().getSimpleName()
-                + (cause.getMessage() == null ? "" : ": " + cause.getMessage()) : String.valueOf(cause);
+        return received.toByteArray();
+    }
+
+    /** Drops the connection; a graceful close would first read the rest of a body that may never end. */
+    private static void closeNow(ClassicHttpResponse response) {
+        if (response instanceof ModalCloseable modal) {
+            modal.close(CloseMode.IMMEDIATE);
+        } else {
+            try {
+                response.close();
+            } catch (IOException ignored) {
+                // the response is done with either way
+            }
+        }
+    }
+
+    private InvalidRequestException tooLarge(URI uri, String what) {
+        return new InvalidRequestException(Code.IMAGE_TOO_LARGE, "image URL " + shown(uri.toString())
+                + " returned " + what + "; the limit is " + policy.maxBytes() + " bytes");
+    }
+
+    private InvalidRequestException failed(URI uri, IOException e) {
+        for (Throwable cause = e; cause != null; cause = cause.getCause()) {
+            if (cause instanceof CheckingDnsResolver.NonPublicAddressException refused) {
+                return new InvalidRequestException(Code.IMAGE_URL_REFUSED, "image URL " + shown(uri.toString())
+                        + " is refused: " + refused.describe() + ", and this service fetches from public addresses only",
+                        e);
+            }
+        }
+        if (e instanceof UnknownHostException) {
+            return new InvalidRequestException(Code.IMAGE_URL_UNREACHABLE, "image URL " + shown(uri.toString())
+                    + " is unreachable: host " + uri.getHost() + " does not resolve", e);
+        }
+        if (e instanceof InterruptedIOException) {
+            // the client's connect and read timeouts
+            return timedOut(uri, e);
+        }
         return new InvalidRequestException(Code.IMAGE_URL_UNREACHABLE, "image URL " + shown(uri.toString())
-                + " is unreachable: " + what, cause);
+                + " is unreachable: " + e.getClass().getSimpleName() + (e.getMessage() == null ? "" : ": "
+                + e.getMessage()), e);
     }
 
     private InvalidRequestException timedOut(URI uri, Throwable cause) {
@@ -248,19 +332,31 @@ public final class ImageFetcher {
         return status == 301 || status == 302 || status == 303 || status == 307 || status == 308;
     }
 
-    private static URI redirectTarget(URI from, HttpResponse<?> response) {
-        String location = response.headers().firstValue("Location").orElseThrow(() -> new InvalidRequestException(
-                Code.IMAGE_URL_UNREACHABLE, "image URL " + shown(from.toString()) + " answered HTTP "
-                        + response.statusCode() + " without a Location to redirect to"));
+    private static URI redirectTarget(URI from, Answer answer) {
+        if (answer.location() == null) {
+            throw new InvalidRequestException(Code.IMAGE_URL_UNREACHABLE, "image URL " + shown(from.toString())
+                    + " answered HTTP " + answer.status() + " without a Location to redirect to");
+        }
         try {
-            return from.resolve(new URI(location));
+            return from.resolve(new URI(answer.location()));
         } catch (URISyntaxException e) {
             throw new InvalidRequestException(Code.IMAGE_URL_UNREACHABLE, "image URL " + shown(from.toString())
-                    + " redirects to an invalid URL " + shown(location), e);
+                    + " redirects to an invalid URL " + shown(answer.location()), e);
         }
     }
 
     private static String shown(String url) {
         return url.length() <= MAX_SHOWN_URL ? url : url.substring(0, MAX_SHOWN_URL) + "...";
+    }
+
+    private static ScheduledThreadPoolExecutor deadlineTimer() {
+        ScheduledThreadPoolExecutor timer = new ScheduledThreadPoolExecutor(1, task -> {
+            Thread thread = new Thread(task, "image-fetch-deadline");
+            thread.setDaemon(true);
+            return thread;
+        });
+        // most fetches end in time and cancel their alarm; drop it then rather than at its due time
+        timer.setRemoveOnCancelPolicy(true);
+        return timer;
     }
 }

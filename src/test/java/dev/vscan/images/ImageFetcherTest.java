@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertArrayEquals;
 import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
+import static org.junit.jupiter.api.Assertions.fail;
 
 import com.sun.net.httpserver.HttpExchange;
 import com.sun.net.httpserver.HttpServer;
@@ -14,13 +15,17 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnknownHostException;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
+import java.util.Map;
+import java.util.Optional;
 import java.util.concurrent.ExecutorService;
 import java.util.concurrent.Executors;
 import java.util.concurrent.atomic.AtomicInteger;
+import java.util.function.Function;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.BeforeEach;
 import org.junit.jupiter.api.Test;
@@ -31,6 +36,12 @@ class ImageFetcherTest {
     private static final byte[] PNG_HEAD = {(byte) 0x89, 'P', 'N', 'G', '\r', '\n', 0x1a, '\n', 0, 0, 0, 13};
 
     private static final UrlPolicy LOCAL = new UrlPolicy(true, Duration.ofSeconds(5), 1024, 3);
+
+    /** Production's address rule, with a short timeout for the one test that connects to a public address. */
+    private static final UrlPolicy PUBLIC_ONLY = new UrlPolicy(false, Duration.ofMillis(500), 1024, 3);
+
+    /** TEST-NET-1 (RFC 5737): public by the rules, reserved for documentation, so a connection reaches no one. */
+    private static final String UNROUTED_PUBLIC = "192.0.2.1";
 
     private HttpServer server;
     private ExecutorService serverThreads;
@@ -53,6 +64,10 @@ class ImageFetcherTest {
         });
         server.createContext("/to-ftp.png", exchange -> {
             exchange.getResponseHeaders().add("Location", "ftp://127.0.0.1/image.png");
+            reply(exchange, 302, new byte[0]);
+        });
+        server.createContext("/to-internal.png", exchange -> {
+            exchange.getResponseHeaders().add("Location", "http://internal.test:" + port() + "/image.png");
             reply(exchange, 302, new byte[0]);
         });
         server.createContext("/huge-chunked.png", exchange -> {
@@ -98,8 +113,27 @@ class ImageFetcherTest {
         exchange.close();
     }
 
+    private int port() {
+        return server.getAddress().getPort();
+    }
+
     private String url(String path) {
-        return "http://127.0.0.1:" + server.getAddress().getPort() + path;
+        return "http://127.0.0.1:" + port() + path;
+    }
+
+    /** A DNS that knows only these names, each answering the given addresses (IP literals, so no lookup). */
+    private static CheckingDnsResolver.Lookup dns(Map<String, List<String>> answers) {
+        return host -> {
+            List<String> answer = answers.get(host);
+            if (answer == null) {
+                throw new UnknownHostException(host);
+            }
+            InetAddress[] addresses = new InetAddress[answer.size()];
+            for (int i = 0; i < addresses.length; i++) {
+                addresses[i] = InetAddress.getByName(answer.get(i));
+            }
+            return addresses;
+        };
     }
 
     private static InvalidRequestException refused(Code code, ImageFetcher fetcher, ImageInput image) {
@@ -249,5 +283,77 @@ class ImageFetcherTest {
         assertTrue(e.getMessage().startsWith("images[1]: "), e.getMessage());
         assertEquals(2, fetcher.fetchAll(List.of(new ImageInput("iVBORw0KGgoAAAAN", null),
                 new ImageInput(null, url("/image.png")))).size());
+    }
+
+    // ---- addresses, with a scripted DNS ----
+
+    @Test
+    void aNameIsConnectedToTheAddressItsLookupAnswered() {
+        // images.test exists in no real DNS: the fetch succeeds only if the client connects where the lookup said
+        ImageFetcher fetcher = new ImageFetcher(LOCAL, dns(Map.of("images.test", List.of("127.0.0.1"))),
+                PrivateAddresses::kindOf);
+        assertArrayEquals(PNG_HEAD, fetcher.fetch(new ImageInput(null, "http://images.test:" + port() + "/image.png")));
+    }
+
+    @Test
+    void aNameThatResolvesToLoopbackIsRefusedWithoutConnecting() {
+        ImageFetcher fetcher = new ImageFetcher(PUBLIC_ONLY, dns(Map.of("internal.test", List.of("127.0.0.1"))),
+                PrivateAddresses::kindOf);
+        InvalidRequestException e = refused(Code.IMAGE_URL_REFUSED, fetcher,
+                new ImageInput(null, "http://internal.test:" + port() + "/image.png"));
+        assertTrue(e.getMessage().contains("host internal.test resolves to 127.0.0.1, a loopback address"),
+                e.getMessage());
+        assertEquals(0, requests.get(), "no request may reach the server");
+    }
+
+    @Test
+    void oneNonPublicAnswerRefusesTheWholeHost() {
+        ImageFetcher fetcher = new ImageFetcher(PUBLIC_ONLY, dns(Map.of(
+                "metadata.test", List.of(UNROUTED_PUBLIC, "169.254.169.254"),
+                "nat64.test", List.of("64:ff9b::7f00:1"))), PrivateAddresses::kindOf);
+        InvalidRequestException e = refused(Code.IMAGE_URL_REFUSED, fetcher,
+                new ImageInput(null, "http://metadata.test/latest/meta-data/"));
+        assertTrue(e.getMessage().contains("169.254.169.254, a link-local address"), e.getMessage());
+        e = refused(Code.IMAGE_URL_REFUSED, fetcher, new ImageInput(null, "http://nat64.test/image.png"));
+        assertTrue(e.getMessage().contains("loopback, inside a NAT64 IPv6 address"), e.getMessage());
+    }
+
+    @Test
+    void aRebindingDnsCannotSteerTheConnectionToLoopback() {
+        // public on the first lookup, the local server on every later one: a fetcher that checked one answer
+        // and connected with another would reach the server
+        AtomicInteger lookups = new AtomicInteger();
+        InetAddress local = server.getAddress().getAddress();
+        CheckingDnsResolver.Lookup rebinding = host -> new InetAddress[] {
+                lookups.getAndIncrement() == 0 ? InetAddress.getByName(UNROUTED_PUBLIC) : local};
+        ImageFetcher fetcher = new ImageFetcher(PUBLIC_ONLY, rebinding, PrivateAddresses::kindOf);
+        try {
+            fetcher.fetch(new ImageInput(null, "http://rebinding.test:" + port() + "/image.png"));
+            fail("the fetch can only succeed by reaching the local server");
+        } catch (InvalidRequestException e) {
+            // no route to 192.0.2.1 here, or a timeout where there is one; refused if the answer were re-checked
+            assertTrue(e.code() == Code.IMAGE_URL_UNREACHABLE || e.code() == Code.IMAGE_URL_REFUSED, e.getMessage());
+        }
+        assertEquals(0, requests.get(), "the local server must see no request");
+        assertEquals(1, lookups.get(), "the checked answer is the one connected to, without a second lookup");
+    }
+
+    @Test
+    void aRedirectHopIsResolvedAndCheckedLikeTheFirstUrl() {
+        // the test server stands in for a public image host: its address passes, every other is judged as in production
+        InetAddress standIn = server.getAddress().getAddress();
+        Function<InetAddress, Optional<String>> check =
+                address -> address.equals(standIn) ? Optional.empty() : PrivateAddresses.kindOf(address);
+        ImageFetcher fetcher = new ImageFetcher(PUBLIC_ONLY, dns(Map.of(
+                "images.test", List.of(standIn.getHostAddress()),
+                "internal.test", List.of("127.0.0.2"))), check);
+        String images = "http://images.test:" + port();
+        assertArrayEquals(PNG_HEAD, fetcher.fetch(new ImageInput(null, images + "/image.png")));
+
+        InvalidRequestException e = refused(Code.IMAGE_URL_REFUSED, fetcher,
+                new ImageInput(null, images + "/to-internal.png"));
+        assertTrue(e.getMessage().contains("host internal.test resolves to 127.0.0.2, a loopback address"),
+                e.getMessage());
+        assertEquals(2, requests.get(), "the image and the redirect, nothing after the redirect");
     }
 }
