@@ -10,9 +10,12 @@ import dev.vscan.model.LlavaPipeline;
 import dev.vscan.model.TestModels;
 import dev.vscan.model.extension.SequencePruner;
 import dev.vscan.model.extension.VisualTokenReducer;
+import dev.vscan.model.generation.GenerationOutput;
 import dev.vscan.model.generation.GenerationRequest;
+import dev.vscan.model.generation.RunningBatch.Admission;
 import dev.vscan.model.generation.SamplingParams;
 import dev.vscan.model.image.ImageLimits;
+import dev.vscan.reduction.EfficiencyReport;
 import dev.vscan.scheduling.AdmissionPolicy;
 import dev.vscan.scheduling.BatchPolicy;
 import dev.vscan.scheduling.QueuedRequest;
@@ -160,5 +163,77 @@ class RunningJobsTest {
         assertEquals(InferenceResult.Status.ok, publisher.of("long").status());
         assertEquals(120, publisher.of("long").tokens().generated());
         return publisher.order();
+    }
+
+    /** Fails any group that holds the poisoned request, as a forward that throws on one input would. */
+    private static final class PoisonedEngine implements ServingEngine {
+        private final ServingEngine healthy;
+        private final GenerationRequest poison;
+        final List<Integer> groupSizes = new ArrayList<>();
+
+        PoisonedEngine(ServingEngine healthy, GenerationRequest poison) {
+            this.healthy = healthy;
+            this.poison = poison;
+        }
+
+        @Override
+        public List<Runnable> admit(List<Admission> admissions) {
+            groupSizes.add(admissions.size());
+            if (admissions.stream().anyMatch(a -> a.request() == poison)) {
+                throw new IllegalStateException("shape mismatch in the vision tower");
+            }
+            return healthy.admit(admissions);
+        }
+
+        @Override
+        public void step() {
+            healthy.step();
+        }
+
+        @Override
+        public int size() {
+            return healthy.size();
+        }
+
+        @Override
+        public long kvTokens() {
+            return healthy.kvTokens();
+        }
+
+        @Override
+        public String decode(long[] tokens) {
+            return healthy.decode(tokens);
+        }
+
+        @Override
+        public EfficiencyReport report(GenerationRequest request, GenerationOutput output) {
+            return healthy.report(request, output);
+        }
+
+        @Override
+        public void close() {
+            healthy.close();
+        }
+    }
+
+    @Test
+    void aRequestThatBreaksTheEngineFailsAloneAndTheRestOfItsGroupIsAnswered() {
+        InferenceJob a = job("a", 3, 0);
+        InferenceJob poison = job("poison", 3, 0);
+        InferenceJob b = job("b", 3, 0);
+        PoisonedEngine engine = new PoisonedEngine(new PipelineEngine(new LlavaServedModel(pipeline)), poison.request());
+        RunningJobs jobs = new RunningJobs(engine, "worker-0", "tiny", publisher, ServingMetrics.NONE);
+        jobs.admit(List.of(queued(a), queued(poison), queued(b)));
+        while (jobs.size() > 0) {
+            jobs.step();
+        }
+        assertEquals(InferenceResult.Status.ok, publisher.of("a").status(), publisher.of("a").toString());
+        assertEquals(InferenceResult.Status.ok, publisher.of("b").status(), publisher.of("b").toString());
+        InferenceResult failed = publisher.of("poison");
+        assertEquals(InferenceResult.Status.error, failed.status());
+        assertEquals("engine_failure", failed.error().code());
+        assertTrue(failed.error().message().contains("shape mismatch"), failed.error().message());
+        assertEquals(List.of(3, 1, 1, 1), engine.groupSizes, "the group, then each of its jobs alone");
+        assertEquals(3, publisher.settled.get(), "each answered once");
     }
 }
