@@ -9,7 +9,6 @@ import static org.junit.jupiter.api.Assertions.assertTrue;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
-import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 import java.util.UUID;
@@ -18,11 +17,7 @@ import java.util.concurrent.TimeUnit;
 import org.apache.kafka.clients.admin.Admin;
 import org.apache.kafka.clients.consumer.ConsumerRecord;
 import org.apache.kafka.clients.consumer.KafkaConsumer;
-import org.apache.kafka.clients.producer.KafkaProducer;
-import org.apache.kafka.clients.producer.ProducerRecord;
 import org.apache.kafka.common.errors.SaslAuthenticationException;
-import org.apache.kafka.common.serialization.StringDeserializer;
-import org.apache.kafka.common.serialization.StringSerializer;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -72,7 +67,8 @@ class SaslBrokerTest {
         produce(USERS.clientProperties("alice", SaslUsers.PLAIN), key, "not for mallory");
         for (String mechanism : SaslUsers.MECHANISMS) {
             Map<String, Object> wrong = SaslUsers.clientProperties(mechanism, "alice", "guessed");
-            try (KafkaConsumer<String, String> consumer = consumer(wrong)) {
+            try (KafkaConsumer<String, String> consumer = Clients.consumer(
+                    Clients.settings(broker.bootstrapServers(), wrong), TOPIC)) {
                 List<ConsumerRecord<String, String>> seen = new ArrayList<>();
                 assertThrows(SaslAuthenticationException.class, () -> {
                     long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
@@ -91,9 +87,8 @@ class SaslBrokerTest {
 
     @Test
     void anUnknownUserIsRefused() {
-        Map<String, Object> properties = new HashMap<>(SaslUsers.clientProperties(SaslUsers.PLAIN, "mallory", "x"));
-        properties.put("bootstrap.servers", broker.bootstrapServers());
-        try (Admin admin = Admin.create(properties)) {
+        try (Admin admin = Admin.create(Clients.settings(broker.bootstrapServers(),
+                SaslUsers.clientProperties(SaslUsers.PLAIN, "mallory", "x")))) {
             ExecutionException refused = assertThrows(ExecutionException.class,
                     () -> admin.listTopics().names().get(20, TimeUnit.SECONDS));
             assertInstanceOf(SaslAuthenticationException.class, refused.getCause());
@@ -105,7 +100,7 @@ class SaslBrokerTest {
         String plaintext = broker.plaintextBootstrapServers().orElseThrow();
         assertFalse(plaintext.equals(broker.bootstrapServers()));
         String key = "open-" + UUID.randomUUID();
-        produce(Map.of("bootstrap.servers", plaintext), key, "open");
+        Clients.produce(Map.of("bootstrap.servers", plaintext), TOPIC, key, "open");
         assertEquals(List.of("open"), read(USERS.clientProperties("alice", SaslUsers.PLAIN), key));
     }
 
@@ -125,39 +120,10 @@ class SaslBrokerTest {
     }
 
     private static void produce(Map<String, Object> security, String key, String value) throws Exception {
-        Map<String, Object> properties = new HashMap<>(security);
-        properties.putIfAbsent("bootstrap.servers", broker.bootstrapServers());
-        properties.put("max.block.ms", 20_000);
-        try (KafkaProducer<String, String> producer = new KafkaProducer<>(properties, new StringSerializer(),
-                new StringSerializer())) {
-            producer.send(new ProducerRecord<>(TOPIC, key, value)).get(30, TimeUnit.SECONDS);
-        }
+        Clients.produce(Clients.settings(broker.bootstrapServers(), security), TOPIC, key, value);
     }
 
-    private static KafkaConsumer<String, String> consumer(Map<String, Object> security) {
-        Map<String, Object> properties = new HashMap<>(security);
-        properties.put("bootstrap.servers", broker.bootstrapServers());
-        properties.put("group.id", "test-" + UUID.randomUUID());
-        properties.put("auto.offset.reset", "earliest");
-        KafkaConsumer<String, String> consumer = new KafkaConsumer<>(properties, new StringDeserializer(),
-                new StringDeserializer());
-        consumer.subscribe(List.of(TOPIC));
-        return consumer;
-    }
-
-    /** The values of the records with this key, read from the start of the topic. */
     private static List<String> read(Map<String, Object> security, String key) {
-        List<String> values = new ArrayList<>();
-        try (KafkaConsumer<String, String> consumer = consumer(security)) {
-            long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
-            while (values.isEmpty() && System.nanoTime() < deadline) {
-                consumer.poll(Duration.ofMillis(200)).forEach(r -> {
-                    if (r.key().equals(key)) {
-                        values.add(r.value());
-                    }
-                });
-            }
-        }
-        return values;
+        return Clients.read(Clients.settings(broker.bootstrapServers(), security), TOPIC, key);
     }
 }
