@@ -7,7 +7,10 @@ import java.io.PrintStream;
 import dev.vscan.wire.InvalidRequestException;
 import java.io.UncheckedIOException;
 
-/** Entry point: the model tools ({@code tiny-checkpoint}, {@code convert-checkpoint}, {@code generate}), {@code train}, {@code eval} and {@code samples}. */
+/**
+ * Entry point: the model tools ({@code tiny-checkpoint}, {@code convert-checkpoint}, {@code generate}),
+ * {@code train}, {@code eval}, {@code samples}, and {@code broker} (the embedded Kafka broker on its own).
+ */
 public final class Main {
 
     static final int OK = 0;
@@ -31,7 +34,10 @@ public final class Main {
             "           [--reduction none|vscan|fastv|pdrop|visionzip|vscan-global|vscan-local|vscan-nomerge]",
             "           [--budget N | --fraction X | --r1 N --r2 N --layer K | --r1-ratio X --r2-ratio Y (Qwen2.5-VL)]",
             "           [--local-layer N] [--deep-layer N] [--windows N]",
-            "           [--positions reference|original]");
+            "           [--positions reference|original]",
+            "  broker --data-dir DIR [--port N] [--sasl-user name:password ...] [--plaintext-port N]",
+            "         [--partitions N] [--topics a,b,...] [--exit-with-parent]",
+            "         (the embedded Kafka broker until stopped; prints 'listening on HOST:PORT' when ready)");
 
     private Main() {}
 
@@ -61,6 +67,8 @@ public final class Main {
                     return EvalCommand.run(args, out);
                 case "samples":
                     return SamplesCommand.run(args, out);
+                case "broker":
+                    return BrokerCommand.run(args, out);
                 case "help":
                 case "--help":
                     out.println(USAGE);

@@ -1,13 +1,17 @@
 package dev.vscan.messaging;
 
 import io.quarkus.runtime.StartupEvent;
+import io.smallrye.common.annotation.Identifier;
 import jakarta.annotation.Priority;
 import jakarta.enterprise.context.ApplicationScoped;
 import jakarta.enterprise.context.BeforeDestroyed;
 import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
+import java.util.HashMap;
 import java.util.LinkedHashMap;
 import java.util.Map;
+import java.util.function.Consumer;
+import org.apache.kafka.clients.admin.AdminClientConfig;
 import org.eclipse.microprofile.config.Config;
 import org.jboss.logging.Logger;
 
@@ -26,6 +30,11 @@ public class BrokerLifecycle {
     @Inject
     Config rawConfig;
 
+    /** Quarkus' view of the kafka.* keys, which every Kafka client of the service gets. */
+    @Inject
+    @Identifier("default-kafka-broker")
+    Map<String, Object> kafkaClients;
+
     private EmbeddedKafkaBroker broker;
     private volatile String bootstrap;
 
@@ -36,17 +45,40 @@ public class BrokerLifecycle {
 
     void start(@Observes @Priority(1) StartupEvent event) {
         if (embeddedWanted()) {
-            broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), config.kafka().embeddedPort());
-            bootstrap = broker.bootstrapServers();
-            LOG.infof("embedded Kafka broker (KRaft) listening on %s, data in %s", bootstrap,
-                    config.dataDir().resolve("kafka").toAbsolutePath());
+            startEmbedded();
+            createTopics(broker::createTopics, broker.bootstrapServers());
         } else {
-            bootstrap = rawConfig.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("localhost:9092");
+            String bootstrap = rawConfig.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("localhost:9092");
+            Map<String, Object> admin = adminSettings(bootstrap);
+            createTopics(topics -> EmbeddedKafkaBroker.createTopics(admin, topics), bootstrap);
         }
-        createTopics(bootstrap);
     }
 
-    private void createTopics(String bootstrap) {
+    private void startEmbedded() {
+        BrokerListeners listeners = EmbeddedListeners.from(config.kafka(), kafkaClients);
+        broker = EmbeddedKafkaBroker.start(config.dataDir().resolve("kafka"), listeners);
+        LOG.infof("embedded Kafka broker (KRaft) listening on %s (%s), data in %s", broker.bootstrapServers(),
+                listeners.sasl().map(users -> "SASL_PLAINTEXT, users " + users.names()).orElse("PLAINTEXT"),
+                config.dataDir().resolve("kafka").toAbsolutePath());
+        if (listeners.sasl().isPresent()) {
+            broker.plaintextBootstrapServers().ifPresent(address ->
+                    LOG.infof("embedded Kafka broker: plaintext listener on %s too", address));
+        }
+    }
+
+    /** The cluster's TLS/SASL settings from the kafka.* keys, less those an admin client does not know. */
+    private Map<String, Object> adminSettings(String bootstrap) {
+        Map<String, Object> admin = new HashMap<>();
+        kafkaClients.forEach((key, value) -> {
+            if (AdminClientConfig.configNames().contains(key)) {
+                admin.put(key, value);
+            }
+        });
+        admin.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        return admin;
+    }
+
+    private void createTopics(Consumer<Map<String, Integer>> creator, String bootstrap) {
         Map<String, Integer> topics = new LinkedHashMap<>();
         int partitions = config.topics().partitions();
         topics.put(config.topics().requests(), partitions);
@@ -54,7 +86,7 @@ public class BrokerLifecycle {
         topics.put(config.topics().telemetry(), partitions);
         topics.put(config.topics().dlq(), partitions);
         try {
-            EmbeddedKafkaBroker.createTopics(bootstrap, topics);
+            creator.accept(topics);
         } catch (RuntimeException e) {
             // A managed cluster may forbid topic creation; the topics then have to exist already.
             LOG.warnf("could not create topics %s on %s: %s", topics.keySet(), bootstrap, e.getMessage());

@@ -4,12 +4,12 @@ import java.io.IOException;
 import java.io.OutputStream;
 import java.io.PrintStream;
 import java.io.UncheckedIOException;
-import java.net.ServerSocket;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.ExecutionException;
@@ -28,7 +28,9 @@ import org.apache.kafka.server.common.MetadataVersion;
 /**
  * A real single-node Apache Kafka broker (KRaft, combined broker and controller) running in this JVM,
  * bound to 127.0.0.1. Its log directory is formatted once and reused, so topics and committed offsets
- * survive restarts. This is the one-command default and what the tests run against.
+ * survive restarts. This is the one-command default and what the tests run against. Clients connect
+ * without credentials, or, when it is given {@link SaslUsers}, over SASL_PLAINTEXT with PLAIN or
+ * SCRAM-SHA-256 ({@link BrokerListeners}).
  */
 public final class EmbeddedKafkaBroker implements AutoCloseable {
 
@@ -36,38 +38,41 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public static final int MAX_MESSAGE_BYTES = 16 * 1024 * 1024;
 
     private final KafkaRaftServer server;
-    private final String bootstrapServers;
+    private final ListenerSettings listeners;
 
-    private EmbeddedKafkaBroker(KafkaRaftServer server, String bootstrapServers) {
+    private EmbeddedKafkaBroker(KafkaRaftServer server, ListenerSettings listeners) {
         this.server = server;
-        this.bootstrapServers = bootstrapServers;
+        this.listeners = listeners;
     }
 
     /**
-     * Starts a broker with its data in {@code dataDir}.
+     * Starts a broker with its data in {@code dataDir} and one plaintext client listener.
      *
      * @param port the client port; 0 picks a free one
      */
     public static EmbeddedKafkaBroker start(Path dataDir, int port) {
+        return start(dataDir, BrokerListeners.plaintext(port));
+    }
+
+    /** Starts a broker with its data in {@code dataDir} and the given client listeners. */
+    public static EmbeddedKafkaBroker start(Path dataDir, BrokerListeners clientListeners) {
         try {
             Files.createDirectories(dataDir);
-            int clientPort = port == 0 ? freePort() : port;
-            int controllerPort = freePort();
+            int controllerPort = ListenerSettings.freePort();
+            ListenerSettings listeners = ListenerSettings.of(clientListeners, controllerPort);
             Properties props = new Properties();
             props.put("process.roles", "broker,controller");
             props.put("node.id", "1");
             props.put("controller.quorum.voters", "1@127.0.0.1:" + controllerPort);
-            props.put("listeners", "PLAINTEXT://127.0.0.1:" + clientPort + ",CONTROLLER://127.0.0.1:" + controllerPort);
-            props.put("advertised.listeners", "PLAINTEXT://127.0.0.1:" + clientPort);
-            props.put("controller.listener.names", "CONTROLLER");
-            props.put("listener.security.protocol.map", "PLAINTEXT:PLAINTEXT,CONTROLLER:PLAINTEXT");
-            props.put("inter.broker.listener.name", "PLAINTEXT");
+            props.putAll(listeners.brokerProperties());
             props.put("log.dirs", dataDir.toAbsolutePath().toString());
-            // One node: every internal topic must live with a single replica.
+            // One node: every internal topic must live with a single replica. Transactions (exactly-once
+            // producers) need the transaction log's settings; few partitions keep its first creation quick.
             props.put("offsets.topic.replication.factor", "1");
             props.put("offsets.topic.num.partitions", "4");
             props.put("transaction.state.log.replication.factor", "1");
             props.put("transaction.state.log.min.isr", "1");
+            props.put("transaction.state.log.num.partitions", "4");
             props.put("share.coordinator.state.topic.replication.factor", "1");
             props.put("share.coordinator.state.topic.min.isr", "1");
             props.put("group.initial.rebalance.delay.ms", "0");
@@ -80,7 +85,14 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
-            return new EmbeddedKafkaBroker(server, "127.0.0.1:" + clientPort);
+            EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, listeners);
+            try {
+                clientListeners.sasl().ifPresent(users -> ScramCredentials.sync(listeners.adminProperties(), users));
+            } catch (RuntimeException e) {
+                broker.close();
+                throw e;
+            }
+            return broker;
         } catch (IOException e) {
             throw new UncheckedIOException("cannot start the embedded Kafka broker in " + dataDir + ": "
                     + e.getMessage(), e);
@@ -105,20 +117,33 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
         }
     }
 
+    /** The main client listener's address: SASL_PLAINTEXT when the broker has SASL users, else PLAINTEXT. */
     public String bootstrapServers() {
-        return bootstrapServers;
+        return listeners.bootstrapServers();
     }
 
-    /** Creates the topics that do not exist yet on this broker. */
+    /** The plaintext listener's address, if the broker has one. */
+    public Optional<String> plaintextBootstrapServers() {
+        return listeners.plaintextBootstrapServers();
+    }
+
+    /** Creates the topics that do not exist yet on this broker, logging in as the broker where it has SASL users. */
     public void createTopics(Map<String, Integer> partitions) {
-        createTopics(bootstrapServers, partitions);
+        createTopics(listeners.adminProperties(), partitions);
     }
 
-    /** Creates the topics that do not exist yet on any cluster, with the given partition counts. */
+    /** Creates the topics that do not exist yet on a plaintext cluster, with the given partition counts. */
     public static void createTopics(String bootstrapServers, Map<String, Integer> partitions) {
-        Properties props = new Properties();
-        props.put(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers);
-        try (Admin admin = Admin.create(props)) {
+        createTopics(Map.of(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrapServers), partitions);
+    }
+
+    /**
+     * Creates the topics that do not exist yet on any cluster, with the given partition counts;
+     * {@code adminProperties} holds the bootstrap address and any TLS/SASL settings of an admin client.
+     */
+    public static void createTopics(Map<String, Object> adminProperties, Map<String, Integer> partitions) {
+        Object bootstrapServers = adminProperties.get(AdminClientConfig.BOOTSTRAP_SERVERS_CONFIG);
+        try (Admin admin = Admin.create(adminProperties)) {
             Set<String> existing = admin.listTopics().names().get(30, TimeUnit.SECONDS);
             List<NewTopic> missing = new ArrayList<>();
             partitions.forEach((name, count) -> {
@@ -150,12 +175,5 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
     public void close() {
         server.shutdown();
         server.awaitShutdown();
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0)) {
-            socket.setReuseAddress(true);
-            return socket.getLocalPort();
-        }
     }
 }

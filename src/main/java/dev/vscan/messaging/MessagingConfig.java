@@ -6,6 +6,7 @@ import jakarta.validation.constraints.Max;
 import jakarta.validation.constraints.Min;
 import java.nio.file.Path;
 import java.time.Duration;
+import java.util.List;
 import java.util.Optional;
 
 /** The Kafka adapter's settings under {@code vscan.}: the embedded broker and the topics. Checked at start-up. */
@@ -53,6 +54,17 @@ public interface MessagingConfig {
         @Min(0)
         @Max(65535)
         int embeddedPort();
+
+        /**
+         * {@code name:password} entries (a comma inside a password is written {@code \,}). When set, the
+         * embedded broker's port speaks SASL_PLAINTEXT (PLAIN or SCRAM-SHA-256) and takes only these users;
+         * the service's own clients then log in with kafka.security.protocol, kafka.sasl.mechanism and
+         * kafka.sasl.jaas.config like those of any secured cluster.
+         */
+        Optional<List<String>> embeddedSaslUsers();
+
+        /** With SASL users only: a plaintext listener on this loopback port too, for clients without credentials. */
+        Optional<@Min(0) @Max(65535) Integer> embeddedPlaintextPort();
     }
 
     interface Topics {

@@ -330,6 +330,22 @@ class MainTest {
         assertTrue(help.out().startsWith("usage:") && help.out().contains("generate --model DIR"), help.out());
     }
 
+    /** A running broker is BrokerProcessTest's; here it refuses what it cannot run before it starts. */
+    @Test
+    void brokerRefusesBadOptionsBeforeItStarts() {
+        String dir = tmp.resolve("kafka").toString();
+        assertEquals("error: missing required option --data-dir", badInput(run("broker", "--port", "0")));
+        assertTrue(badInput(run("broker", "--data-dir", dir, "--plaintext-port", "9094"))
+                .contains("needs --sasl-user"));
+        String noColon = badInput(run("broker", "--data-dir", dir, "--sasl-user", "alice-secret"));
+        assertTrue(noColon.contains("name:password") && !noColon.contains("alice-secret"), noColon);
+        assertTrue(badInput(run("broker", "--data-dir", dir, "--partitions", "0")).contains("at least 1"));
+        assertTrue(badInput(run("broker", "--data-dir", dir, "--topics", "a,,b")).contains("empty name"));
+        assertTrue(badInput(run("broker", "--data-dir", dir, "--port", "70000")).contains("65535"));
+        assertFalse(Files.exists(tmp.resolve("kafka")), "a refused broker wrote its data directory");
+        assertTrue(run("help").out().contains("broker --data-dir DIR"));
+    }
+
     @Test
     void zeroMaxNewTokens() throws IOException {
         Result r = run("generate", "--model", TestModels.tinyCheckpoint().toString(), "--image",
