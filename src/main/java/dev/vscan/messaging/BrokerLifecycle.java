@@ -46,9 +46,10 @@ public class BrokerLifecycle {
     void start(@Observes @Priority(1) StartupEvent event) {
         if (embeddedWanted()) {
             startEmbedded();
-            createTopics(broker::createTopics, broker.bootstrapServers());
+            bootstrap = broker.bootstrapServers();
+            createTopics(broker::createTopics, bootstrap);
         } else {
-            String bootstrap = rawConfig.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("localhost:9092");
+            bootstrap = rawConfig.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("localhost:9092");
             Map<String, Object> admin = adminSettings(bootstrap);
             createTopics(topics -> EmbeddedKafkaBroker.createTopics(admin, topics), bootstrap);
         }

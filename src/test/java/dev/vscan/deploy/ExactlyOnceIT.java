@@ -76,6 +76,7 @@ class ExactlyOnceIT {
         service.kill();
         int seenAtKill = burst.results();
         assertTrue(seenAtKill < REQUESTS, "the kill must land mid-burst; " + seenAtKill + " results were out");
+        System.out.printf("worker killed with %d of %d results out%n", seenAtKill, REQUESTS);
         service = Service.start(burst.topics, work.resolve("data-kill"));
         try {
             burst.assertExactlyOnce(Duration.ofSeconds(180));
@@ -95,6 +96,7 @@ class ExactlyOnceIT {
             broker.kill();
             int seenAtKill = burst.results();
             assertTrue(seenAtKill < REQUESTS, "the broker must go down mid-burst; " + seenAtKill + " results were out");
+            System.out.printf("broker killed with %d of %d results out%n", seenAtKill, REQUESTS);
             Thread.sleep(2000);
             broker.restart();
             burst.assertExactlyOnce(Duration.ofSeconds(240));
