@@ -3,7 +3,9 @@ package dev.vscan.ingest;
 import io.smallrye.config.ConfigMapping;
 import io.smallrye.config.WithDefault;
 import jakarta.validation.constraints.Min;
+import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
 
 /** The HTTP adapter's settings under {@code vscan.ingest}. Checked at start-up. */
 @ConfigMapping(prefix = "vscan.ingest")
@@ -29,4 +31,15 @@ public interface IngestConfig {
     /** How long a result stays readable over HTTP after it arrived. */
     @WithDefault("1h")
     Duration resultRetention();
+
+    /**
+     * A file of API keys, one per line ({@code #} comments, {@code sha256:HEX} for a key given by its
+     * digest). When set, every request to the API under /v1/ must carry one, as {@code Authorization:
+     * Bearer KEY} or {@code X-API-Key: KEY}; /q/ (health, metrics, OpenAPI) stays open. Unset: no key needed.
+     */
+    Optional<Path> apiKeysFile();
+
+    /** How often the key file is looked at for changes: a rotated key counts after at most this long. */
+    @WithDefault("10s")
+    Duration apiKeysCheckInterval();
 }

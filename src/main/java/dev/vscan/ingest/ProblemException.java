@@ -5,7 +5,8 @@ import java.util.Map;
 
 /**
  * A refusal of the HTTP ingest that is not about the request's content: unknown id, full queue,
- * payload over the broker's record limit. Turned into a problem response by {@link ProblemMappers}.
+ * payload over the broker's record limit, a missing or wrong API key. Turned into a problem response
+ * by {@link ProblemMappers}.
  */
 public class ProblemException extends RuntimeException {
 
@@ -45,6 +46,20 @@ public class ProblemException extends RuntimeException {
     public static ProblemException tooLarge(String id, long bytes, long limit) {
         return new ProblemException(413, "Payload Too Large", "payload_too_large", "the request is " + bytes
                 + " bytes as a record; the request topic takes at most " + limit + " bytes", id, Map.of());
+    }
+
+    /** No API key came with a request to an API that wants one (RFC 6750's answer to a missing token). */
+    public static ProblemException missingApiKey() {
+        return new ProblemException(401, "Unauthorized", "missing_api_key",
+                "this API wants an API key: send it as Authorization: Bearer KEY or as X-API-Key: KEY", null,
+                Map.of("WWW-Authenticate", "Bearer realm=\"vscan\""));
+    }
+
+    /** The key that came is none of the service's: also 401, so a client knows to fetch a new one. */
+    public static ProblemException invalidApiKey() {
+        return new ProblemException(401, "Unauthorized", "invalid_api_key",
+                "the API key is not one of this service's keys; it may have been rotated", null,
+                Map.of("WWW-Authenticate", "Bearer realm=\"vscan\", error=\"invalid_token\""));
     }
 
     public Problem problem() {

@@ -20,9 +20,7 @@ public class ProblemMappers {
 
     @ServerExceptionMapper
     public Response refused(ProblemException e) {
-        Response.ResponseBuilder r = builder(e.problem());
-        e.headers().forEach(r::header);
-        return r.build();
+        return respond(e);
     }
 
     /** Framework errors (unknown path, wrong method or media type, body over the size limit). */
@@ -40,6 +38,13 @@ public class ProblemMappers {
     public Response unexpected(RuntimeException e) {
         LOG.error("request failed", e);
         return respond(Problem.of(500, "Internal Server Error", "internal_error", String.valueOf(e.getMessage()), null));
+    }
+
+    /** The problem response of a refusal, with its headers (Retry-After, WWW-Authenticate). */
+    static Response respond(ProblemException e) {
+        Response.ResponseBuilder r = builder(e.problem());
+        e.headers().forEach(r::header);
+        return r.build();
     }
 
     static Response respond(Problem problem) {

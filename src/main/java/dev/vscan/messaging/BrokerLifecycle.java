@@ -9,6 +9,7 @@ import jakarta.enterprise.event.Observes;
 import jakarta.inject.Inject;
 import java.util.HashMap;
 import java.util.LinkedHashMap;
+import java.util.Locale;
 import java.util.Map;
 import java.util.function.Consumer;
 import org.apache.kafka.clients.admin.AdminClientConfig;
@@ -44,6 +45,14 @@ public class BrokerLifecycle {
     }
 
     void start(@Observes @Priority(1) StartupEvent event) {
+        if (String.valueOf(kafkaClients.get("security.protocol")).toUpperCase(Locale.ROOT).startsWith("SASL")) {
+            // A dev-mode reload brings a new class loader, whose Kafka clients need their own SASL providers.
+            SaslProviders.claim();
+        }
+        if (!embeddedWanted() && config.kafka().embeddedSaslUsers().isPresent()) {
+            LOG.warnf("vscan.kafka.embedded-sasl-users is set, but no embedded broker starts: the service uses %s",
+                    rawConfig.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("localhost:9092"));
+        }
         if (embeddedWanted()) {
             startEmbedded();
             bootstrap = broker.bootstrapServers();

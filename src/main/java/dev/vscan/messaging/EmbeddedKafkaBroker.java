@@ -83,6 +83,9 @@ public final class EmbeddedKafkaBroker implements AutoCloseable {
             if (!Files.exists(dataDir.resolve("meta.properties"))) {
                 format(dataDir);
             }
+            if (clientListeners.sasl().isPresent()) {
+                SaslProviders.claim();
+            }
             KafkaRaftServer server = new KafkaRaftServer(config, Time.SYSTEM);
             server.startup();
             EmbeddedKafkaBroker broker = new EmbeddedKafkaBroker(server, listeners);

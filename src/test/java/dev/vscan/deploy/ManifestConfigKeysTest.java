@@ -4,6 +4,8 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertFalse;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
+import dev.vscan.ingest.IngestConfig;
+import dev.vscan.messaging.MessagingConfig;
 import dev.vscan.service.ServiceConfig;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -17,7 +19,8 @@ import org.junit.jupiter.api.io.TempDir;
 
 /**
  * Every setting that k8s/ and docker-compose.yml give the service must be a key it knows: vscan.*
- * from ServiceConfig, quarkus.* and kafka.* from application.properties or the pass-through list in
+ * from ServiceConfig and the adapters' MessagingConfig and IngestConfig, quarkus.* and kafka.* from
+ * application.properties or the pass-through list in
  * {@link KnownConfigKeys}. A misspelt variable (VSCAN_MODEL_PAHT) would otherwise be ignored silently.
  */
 class ManifestConfigKeysTest {
@@ -34,6 +37,8 @@ class ManifestConfigKeysTest {
     static void knownKeys() throws IOException {
         known = new KnownConfigKeys()
                 .addMapping("vscan", ServiceConfig.class)
+                .addMapping("vscan", MessagingConfig.class)
+                .addMapping("vscan.ingest", IngestConfig.class)
                 .addProperties(ROOT.resolve("src/main/resources/application.properties"))
                 .addAll(KnownConfigKeys.PASS_THROUGH_KEYS);
     }
@@ -45,6 +50,8 @@ class ManifestConfigKeysTest {
         assertTrue(keys.contains("vscan.batch.max-size"), "vscan.batch.max-size");
         assertTrue(keys.contains("vscan.model.default-max-new-tokens"), "vscan.model.default-max-new-tokens");
         assertTrue(keys.contains("vscan.fetch.allow-private-addresses"), "vscan.fetch.allow-private-addresses");
+        assertTrue(keys.contains("vscan.kafka.embedded-sasl-users"), "vscan.kafka.embedded-sasl-users");
+        assertTrue(keys.contains("vscan.ingest.api-keys-file"), "vscan.ingest.api-keys-file");
         // A group is not a key of its own.
         assertFalse(keys.contains("vscan.model"), "vscan.model is a group");
         assertEquals("VSCAN_BATCH_MAX_DELAY", KnownConfigKeys.environmentName("vscan.batch.max-delay"));
@@ -63,6 +70,8 @@ class ManifestConfigKeysTest {
         List<ManifestSettings.Setting> settings = ManifestSettings.fromKubernetes(ROOT.resolve("k8s"));
         assertTrue(settings.stream().anyMatch(s -> s.name().equals("VSCAN_MODEL_DEVICE")), "k8s sets VSCAN_MODEL_DEVICE");
         assertTrue(settings.stream().anyMatch(s -> s.name().equals("VSCAN_ROLE")), "k8s sets VSCAN_ROLE");
+        assertTrue(settings.stream().anyMatch(s -> s.name().equals("VSCAN_INGEST_API_KEYS_FILE")),
+                "k8s sets VSCAN_INGEST_API_KEYS_FILE");
         assertAllKnown(settings);
     }
 
@@ -114,7 +123,8 @@ class ManifestConfigKeysTest {
             }
         }
         assertTrue(problems.isEmpty(), "Settings that map to no configuration key of the service: " + problems
-                + ". vscan.* keys come from ServiceConfig, others from application.properties or "
+                + ". vscan.* keys come from ServiceConfig, MessagingConfig and IngestConfig, others from"
+                + " application.properties or "
                 + "KnownConfigKeys.PASS_THROUGH_KEYS.");
     }
 }

@@ -19,18 +19,18 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * String producers and consumers for broker tests; {@code settings} holds bootstrap.servers and any
  * security keys (what the service takes as kafka.*).
  */
-final class Clients {
+public final class Clients {
 
     private Clients() {}
 
-    static Map<String, Object> settings(String bootstrapServers, Map<String, Object> security) {
+    public static Map<String, Object> settings(String bootstrapServers, Map<String, Object> security) {
         Map<String, Object> settings = new HashMap<>(security);
         settings.put("bootstrap.servers", bootstrapServers);
         return settings;
     }
 
     /** Sends one record and waits for the broker's acknowledgement from every in-sync replica. */
-    static void produce(Map<String, Object> settings, String topic, String key, String value)
+    public static void produce(Map<String, Object> settings, String topic, String key, String value)
             throws InterruptedException, ExecutionException, TimeoutException {
         Map<String, Object> producer = new HashMap<>(settings);
         producer.put("acks", "all");
@@ -42,7 +42,7 @@ final class Clients {
     }
 
     /** Sends one record in a transaction and commits it. */
-    static void produceInTransaction(Map<String, Object> settings, String topic, String key, String value) {
+    public static void produceInTransaction(Map<String, Object> settings, String topic, String key, String value) {
         Map<String, Object> producer = new HashMap<>(settings);
         producer.put("transactional.id", "test-" + UUID.randomUUID());
         try (KafkaProducer<String, String> p = new KafkaProducer<>(producer, new StringSerializer(),
@@ -55,7 +55,7 @@ final class Clients {
     }
 
     /** A consumer in a new group, reading committed records from the start of the topic. */
-    static KafkaConsumer<String, String> consumer(Map<String, Object> settings, String topic) {
+    public static KafkaConsumer<String, String> consumer(Map<String, Object> settings, String topic) {
         Map<String, Object> consumer = new HashMap<>(settings);
         consumer.put("group.id", "test-" + UUID.randomUUID());
         consumer.put("auto.offset.reset", "earliest");
@@ -67,7 +67,7 @@ final class Clients {
     }
 
     /** The values of the records with this key, read until the first turns up or 30 s pass. */
-    static List<String> read(Map<String, Object> settings, String topic, String key) {
+    public static List<String> read(Map<String, Object> settings, String topic, String key) {
         List<String> values = new ArrayList<>();
         try (KafkaConsumer<String, String> consumer = consumer(settings, topic)) {
             long deadline = System.nanoTime() + Duration.ofSeconds(30).toNanos();
