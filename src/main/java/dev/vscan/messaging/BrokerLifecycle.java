@@ -49,19 +49,19 @@ public class BrokerLifecycle {
             // A dev-mode reload brings a new class loader, whose Kafka clients need their own SASL providers.
             SaslProviders.claim();
         }
-        if (!embeddedWanted() && config.kafka().embeddedSaslUsers().isPresent()) {
-            LOG.warnf("vscan.kafka.embedded-sasl-users is set, but no embedded broker starts: the service uses %s",
-                    rawConfig.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("localhost:9092"));
-        }
         if (embeddedWanted()) {
             startEmbedded();
             bootstrap = broker.bootstrapServers();
             createTopics(broker::createTopics, bootstrap);
-        } else {
-            bootstrap = rawConfig.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("localhost:9092");
-            Map<String, Object> admin = adminSettings(bootstrap);
-            createTopics(topics -> EmbeddedKafkaBroker.createTopics(admin, topics), bootstrap);
+            return;
         }
+        bootstrap = rawConfig.getOptionalValue("kafka.bootstrap.servers", String.class).orElse("localhost:9092");
+        if (config.kafka().embeddedSaslUsers().isPresent()) {
+            LOG.warnf("vscan.kafka.embedded-sasl-users is set, but no embedded broker starts: the service uses %s",
+                    bootstrap);
+        }
+        Map<String, Object> admin = adminSettings(bootstrap);
+        createTopics(topics -> EmbeddedKafkaBroker.createTopics(admin, topics), bootstrap);
     }
 
     private void startEmbedded() {
