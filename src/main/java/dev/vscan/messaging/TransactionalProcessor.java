@@ -12,7 +12,6 @@ import java.util.HashMap;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
-import java.util.Properties;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicInteger;
 import org.apache.kafka.clients.consumer.ConsumerRebalanceListener;
@@ -286,45 +285,11 @@ final class TransactionalProcessor implements AutoCloseable {
     }
 
     private KafkaProducer<byte[], byte[]> newProducer() {
-        Properties props = new Properties();
-        props.putAll(clientConfig);
-        props.put("transactional.id", transactionalId());
-        props.put("enable.idempotence", "true");
-        props.put("acks", "all");
-        props.put("linger.ms", "0");
-        props.put("transaction.timeout.ms", String.valueOf(settings.transactionTimeout().toMillis()));
-        props.put("max.request.size", String.valueOf(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));
-        props.put("client.id", "vscan-answers-" + settings.instanceId());
-        props.put("key.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        props.put("value.serializer", "org.apache.kafka.common.serialization.ByteArraySerializer");
-        KafkaProducer<byte[], byte[]> p = new KafkaProducer<>(props);
-        try {
-            p.initTransactions();
-        } catch (RuntimeException e) {
-            p.close(Duration.ZERO);
-            throw e;
-        }
-        return p;
+        return ProcessorClients.producer(clientConfig, settings, transactionalId());
     }
 
     private KafkaConsumer<byte[], byte[]> newConsumer() {
-        Properties props = new Properties();
-        props.putAll(clientConfig);
-        props.put("group.id", settings.groupId());
-        props.put("group.instance.id", settings.instanceId());
-        props.put("client.id", "vscan-requests-" + settings.instanceId());
-        props.put("isolation.level", "read_committed");
-        props.put("enable.auto.commit", "false");
-        props.put("auto.offset.reset", "earliest");
-        props.put("max.poll.records", String.valueOf(Math.max(1, settings.capacity())));
-        // a worker that vanished frees its partitions this soon (its restart takes them back at once)
-        props.put("session.timeout.ms", "10000");
-        props.put("max.partition.fetch.bytes", String.valueOf(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));
-        props.put("fetch.max.bytes", String.valueOf(4L * EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));
-        props.put("partition.assignment.strategy", "org.apache.kafka.clients.consumer.CooperativeStickyAssignor");
-        props.put("key.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        props.put("value.deserializer", "org.apache.kafka.common.serialization.ByteArrayDeserializer");
-        return new KafkaConsumer<>(props);
+        return ProcessorClients.consumer(clientConfig, settings);
     }
 
     String transactionalId() {
