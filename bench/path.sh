@@ -4,7 +4,7 @@
 # same embedded broker, rounds alternating, driven by dev.vscan.bench.PathThroughputBenchmark.
 # With --jfr FILE, one more service burst runs under JFR and dev.vscan.bench.JfrHotspots summarises it.
 # Extra service flags (e.g. -Dvscan.batch.max-size=1) go in VSCAN_OPTS.
-# Usage: bench/path.sh [--requests 2000] [--rounds 3] [--warmup-seconds 60] [--rate 0] [--jfr FILE [--profile-requests 10000]]
+# Usage: bench/path.sh [--requests 2000] [--rounds 3] [--warmup-seconds 40] [--rate 0] [--jfr FILE [--profile-requests 10000]]
 set -euo pipefail
 cd "$(dirname "$0")/.."
 export DJL_OFFLINE=true

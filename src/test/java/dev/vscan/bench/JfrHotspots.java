@@ -163,6 +163,7 @@ public final class JfrHotspots {
     private static void print(String what, Map<String, Integer> counts, int whole, int top) {
         System.out.printf("%n| %s | count | share of all |%n|---|---|---|%n", what);
         counts.entrySet().stream()
+                .filter(e -> e.getValue() > 0)
                 .sorted(Map.Entry.<String, Integer>comparingByValue().reversed())
                 .limit(top)
                 .forEach(e -> System.out.printf(Locale.ROOT, "| %s | %d | %.1f%% |%n", e.getKey(), e.getValue(),

@@ -41,7 +41,7 @@ import org.apache.kafka.common.serialization.StringSerializer;
  * both see the same machine; a warm-up of each comes first. Not a test: bench/path.sh starts the
  * service with the echo engine and runs this.
  *
- * <p>Arguments: {@code --bootstrap HOST:PORT [--requests 2000] [--rounds 3] [--warmup-seconds 60] [--rate 0]
+ * <p>Arguments: {@code --bootstrap HOST:PORT [--requests 2000] [--rounds 3] [--warmup-seconds 40] [--rate 0]
  * [--service-pid PID [--profile-out FILE [--profile-requests 10000]]]}. Rate 0 sends as fast as the producer
  * takes records; a rate paces the sends, so latency shows the path rather than the queue a burst builds.
  * The service's pid adds the CPU its JVM spends per request; with a profile file, one more service
@@ -59,18 +59,12 @@ public final class PathThroughputBenchmark {
     private static final String PROFILE_PERIOD = "5ms";
 
     /**
-     * One round's numbers. CPU is per request, from the first send until a settling second after the
-     * last arrival, less what the JVM spends idle, of the JVM that runs the broker (and in the service
-     * rounds the service) and of this one (the producer, the consumers and in the bare rounds the
-     * relay); NaN when it cannot be read.
+     * One round's numbers. CPU is per request, from the first send to the last arrival, of the JVM that
+     * runs the broker (and in the service rounds the service) and of this one (the producer, the
+     * consumers and in the bare rounds the relay); NaN when it cannot be read.
      */
     record Round(int requests, double requestsPerSecond, double p50Ms, double p99Ms, double brokerCpuMs,
-            double clientCpuMs) {
-
-        Round withCpu(double broker, double client) {
-            return new Round(requests, requestsPerSecond, p50Ms, p99Ms, broker, client);
-        }
-    }
+            double clientCpuMs) {}
 
     /** Where one path's requests go and where their arrivals are timed. */
     private record Target(String topic, Arrivals arrivals, boolean answered) {}
@@ -83,7 +77,7 @@ public final class PathThroughputBenchmark {
         String bootstrap = BenchOptions.option(args, "--bootstrap", "127.0.0.1:9092");
         int requests = Integer.parseInt(BenchOptions.option(args, "--requests", "2000"));
         int rounds = Integer.parseInt(BenchOptions.option(args, "--rounds", "3"));
-        int warmupSeconds = Integer.parseInt(BenchOptions.option(args, "--warmup-seconds", "60"));
+        int warmupSeconds = Integer.parseInt(BenchOptions.option(args, "--warmup-seconds", "40"));
         double rate = Double.parseDouble(BenchOptions.option(args, "--rate", "0"));
         String servicePid = BenchOptions.option(args, "--service-pid", "");
         String profileOut = BenchOptions.option(args, "--profile-out", "");
@@ -100,6 +94,7 @@ public final class PathThroughputBenchmark {
                 Relay relay = new Relay(bootstrap, BARE_IN, BARE_OUT).start();
                 Arrivals bareArrivals = new Arrivals(bootstrap, BARE_OUT).start();
                 Arrivals serviceArrivals = new Arrivals(bootstrap, RESULTS).start()) {
+            Driver driver = new Driver(producer, image, rate, servicePid);
             Target barePath = new Target(BARE_IN, bareArrivals, false);
             Target servicePath = new Target(REQUESTS, serviceArrivals, true);
             if (!profileOut.isEmpty()) {
@@ -108,85 +103,121 @@ public final class PathThroughputBenchmark {
                 startRecording(servicePid, "vscan-prime");
                 jcmd(servicePid, "JFR.stop", "name=vscan-prime");
             }
-            warmUp(producer, barePath, servicePath, image, requests, rate, run, warmupSeconds);
-            CpuMeter cpu = new CpuMeter(servicePid);
+            driver.warmUp(barePath, servicePath, requests, run, warmupSeconds);
             String loadBefore = loadAverage();
             for (int r = 1; r <= rounds; r++) {
-                bare.add(cpu.measured(producer, barePath, image, requests, rate, run + "-bare-" + r));
-                service.add(cpu.measured(producer, servicePath, image, requests, rate, run + "-service-" + r));
+                bare.add(driver.round(barePath, requests, run + "-bare-" + r));
+                settle();
+                service.add(driver.round(servicePath, requests, run + "-service-" + r));
+                settle();
             }
             printTables(bare, service, partitions, image.length(), rate);
             // Other processes on the machine take CPU from both paths, the bare one's short rounds most.
             System.out.printf(Locale.ROOT, "%nMachine: %d cores, load average %s before the rounds and %s after%n",
                     Runtime.getRuntime().availableProcessors(), loadBefore, loadAverage());
             if (!profileOut.isEmpty()) {
-                profile(producer, servicePath, image, profileRequests, rate, run, servicePid, Path.of(profileOut));
+                startRecording(servicePid, "vscan-path");
+                Round profiled = driver.round(servicePath, profileRequests, run + "-profile");
+                Path out = Path.of(profileOut).toAbsolutePath();
+                jcmd(servicePid, "JFR.stop", "name=vscan-path", "filename=" + out);
+                System.out.printf(Locale.ROOT, "%nProfiled burst: %d requests at %.0f requests/s, recording in %s%n",
+                        profiled.requests(), profiled.requestsPerSecond(), out);
             }
         }
     }
 
     /**
-     * Warm-up by time, not by rounds: a bare round lasts well under a second, too short for the JIT to
-     * finish the clients' and the broker's hot paths, and the service takes about a minute of load on
-     * 2 cores to reach its pace; a third of the time goes to the bare path. Nothing is kept.
+     * The last answer is not the last work: telemetry, offset commits and garbage from the round are
+     * still in flight; let them finish so that they do not land in the next round, bare or not.
      */
-    private static void warmUp(KafkaProducer<String, byte[]> producer, Target bare, Target service, String image,
-            int n, double rate, String run, int seconds) throws Exception {
-        long warmup = Duration.ofSeconds(seconds).toNanos();
-        long until = System.nanoTime() + warmup / 3;
-        for (int w = 0; w == 0 || System.nanoTime() < until; w++) {
-            round(producer, bare, image, n, rate, run + "-warm-bare-" + w);
-        }
-        until = System.nanoTime() + warmup - warmup / 3;
-        for (int w = 0; w == 0 || System.nanoTime() < until; w++) {
-            round(producer, service, image, n, rate, run + "-warm-service-" + w);
-        }
-        settle();
+    private static void settle() throws InterruptedException {
+        Thread.sleep(1000);
     }
 
-    /** One more service burst, recorded by JFR in the service's JVM. */
-    private static void profile(KafkaProducer<String, byte[]> producer, Target service, String image, int n,
-            double rate, String run, String servicePid, Path out) throws Exception {
-        startRecording(servicePid, "vscan-path");
-        Round profiled = round(producer, service, image, n, rate, run + "-profile");
-        jcmd(servicePid, "JFR.stop", "name=vscan-path", "filename=" + out.toAbsolutePath());
-        System.out.printf(Locale.ROOT, "%nProfiled burst: %d requests at %.0f requests/s, recording in %s%n",
-                profiled.requests(), profiled.requestsPerSecond(), out);
-    }
-
-    /**
-     * CPU time of the broker's JVM and of this one. Both spend some while idle (consumer polls, timers,
-     * metrics); measured over one quiet settling period first, that rate is taken off each round, which
-     * matters for the bare rounds, whose whole cost is a few hundred milliseconds.
-     */
-    private static final class CpuMeter {
+    /** Sends rounds of request records with one producer and times their arrivals. */
+    private static final class Driver {
+        private final KafkaProducer<String, byte[]> producer;
+        private final String image;
+        private final double rate;
         private final String servicePid;
         private final String clientPid = String.valueOf(ProcessHandle.current().pid());
-        private final double brokerIdlePerSecond;
-        private final double clientIdlePerSecond;
 
-        CpuMeter(String servicePid) throws InterruptedException {
+        Driver(KafkaProducer<String, byte[]> producer, String image, double rate, String servicePid) {
+            this.producer = producer;
+            this.image = image;
+            this.rate = rate;
             this.servicePid = servicePid;
-            long start = System.nanoTime();
-            double broker = cpuMillis(servicePid);
-            double client = cpuMillis(clientPid);
-            settle();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            this.brokerIdlePerSecond = (cpuMillis(servicePid) - broker) / seconds;
-            this.clientIdlePerSecond = (cpuMillis(clientPid) - client) / seconds;
         }
 
-        /** A round with the CPU both JVMs spent on it, settling included. */
-        Round measured(KafkaProducer<String, byte[]> producer, Target target, String image, int n, double rate,
-                String tag) throws Exception {
-            long start = System.nanoTime();
-            double broker = cpuMillis(servicePid);
-            double client = cpuMillis(clientPid);
-            Round round = round(producer, target, image, n, rate, tag);
+        /**
+         * Warm-up by time, not by rounds: a bare round lasts well under a second, too short for the JIT
+         * to finish the clients' and the broker's hot paths, and the service keeps speeding up for tens
+         * of seconds of load on 2 cores; a third of the time goes to the bare path. Nothing is kept.
+         */
+        void warmUp(Target bare, Target service, int n, String run, int seconds) throws Exception {
+            long warmup = Duration.ofSeconds(seconds).toNanos();
+            long until = System.nanoTime() + warmup / 3;
+            for (int w = 0; w == 0 || System.nanoTime() < until; w++) {
+                round(bare, n, run + "-warm-bare-" + w);
+            }
+            until = System.nanoTime() + warmup - warmup / 3;
+            for (int w = 0; w == 0 || System.nanoTime() < until; w++) {
+                round(service, n, run + "-warm-service-" + w);
+            }
             settle();
-            double seconds = (System.nanoTime() - start) / 1e9;
-            return round.withCpu((cpuMillis(servicePid) - broker - brokerIdlePerSecond * seconds) / n,
-                    (cpuMillis(clientPid) - client - clientIdlePerSecond * seconds) / n);
+        }
+
+        /**
+         * Sends {@code n} request records to the target's topic, built before the clock starts so that
+         * the timed loop only hands them to the producer, and waits for each to arrive on the followed
+         * topic. Throughput runs from the first send to the last arrival; latency is per record, send to
+         * arrival. CPU over the same span: by the last arrival the bare path's work is done, and the
+         * service has only the last few answers' telemetry and commits left.
+         */
+        Round round(Target target, int n, String tag) throws Exception {
+            List<ProducerRecord<String, byte[]>> records = new ArrayList<>(n);
+            Map<String, Integer> index = new HashMap<>();
+            for (int i = 0; i < n; i++) {
+                String id = tag + "-" + i;
+                records.add(EndToEndBenchmark.requestRecord(target.topic(), id, image));
+                index.put(id, i);
+            }
+            Expected expected = target.arrivals().expect(index);
+            long interval = rate > 0 ? (long) (1e9 / rate) : 0;
+            long[] sentAt = new long[n];
+            double brokerCpu = cpuMillis(servicePid);
+            double clientCpu = cpuMillis(clientPid);
+            long start = System.nanoTime();
+            for (int i = 0; i < n; i++) {
+                if (interval > 0) {
+                    long due = start + i * interval;
+                    for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
+                        LockSupport.parkNanos(Math.min(due - now, 200_000));
+                    }
+                }
+                sentAt[i] = System.nanoTime();
+                producer.send(records.get(i));
+            }
+            producer.flush();
+            if (!expected.done.await(ROUND_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
+                throw new IllegalStateException(tag + ": " + expected.done.getCount() + " of " + n
+                        + " records missing on " + target.arrivals().topic + " after " + ROUND_LIMIT.toMinutes()
+                        + " minutes");
+            }
+            brokerCpu = (cpuMillis(servicePid) - brokerCpu) / n;
+            clientCpu = (cpuMillis(clientPid) - clientCpu) / n;
+            if (target.answered()) {
+                checkAnswered(tag, expected.values);
+            }
+            long last = start;
+            List<Double> latencies = new ArrayList<>(n);
+            for (int i = 0; i < n; i++) {
+                last = Math.max(last, expected.arrivedAt[i]);
+                latencies.add((expected.arrivedAt[i] - sentAt[i]) / 1e6);
+            }
+            latencies.sort(null);
+            return new Round(n, n / ((last - start) / 1e9), EndToEndBenchmark.percentile(latencies, 0.50),
+                    EndToEndBenchmark.percentile(latencies, 0.99), brokerCpu, clientCpu);
         }
 
         private static double cpuMillis(String pid) {
@@ -196,61 +227,6 @@ public final class PathThroughputBenchmark {
             return ProcessHandle.of(Long.parseLong(pid)).flatMap(h -> h.info().totalCpuDuration())
                     .map(d -> d.toNanos() / 1e6).orElse(Double.NaN);
         }
-    }
-
-    /**
-     * Sends {@code n} request records to the target's topic, built before the clock starts so that the
-     * timed loop only hands them to the producer, and waits for each to arrive on the followed topic.
-     * Throughput runs from the first send to the last arrival; latency is per record, send to arrival.
-     */
-    private static Round round(KafkaProducer<String, byte[]> producer, Target target, String image, int n,
-            double rate, String tag) throws Exception {
-        List<ProducerRecord<String, byte[]>> records = new ArrayList<>(n);
-        Map<String, Integer> index = new HashMap<>();
-        for (int i = 0; i < n; i++) {
-            String id = tag + "-" + i;
-            records.add(EndToEndBenchmark.requestRecord(target.topic(), id, image));
-            index.put(id, i);
-        }
-        Expected expected = target.arrivals().expect(index);
-        long interval = rate > 0 ? (long) (1e9 / rate) : 0;
-        long[] sentAt = new long[n];
-        long start = System.nanoTime();
-        for (int i = 0; i < n; i++) {
-            if (interval > 0) {
-                long due = start + i * interval;
-                for (long now = System.nanoTime(); now < due; now = System.nanoTime()) {
-                    LockSupport.parkNanos(Math.min(due - now, 200_000));
-                }
-            }
-            sentAt[i] = System.nanoTime();
-            producer.send(records.get(i));
-        }
-        producer.flush();
-        if (!expected.done.await(ROUND_LIMIT.toSeconds(), TimeUnit.SECONDS)) {
-            throw new IllegalStateException(tag + ": " + expected.done.getCount() + " of " + n + " records missing on "
-                    + target.arrivals().topic + " after " + ROUND_LIMIT.toMinutes() + " minutes");
-        }
-        if (target.answered()) {
-            checkAnswered(tag, expected.values);
-        }
-        long last = start;
-        List<Double> latencies = new ArrayList<>(n);
-        for (int i = 0; i < n; i++) {
-            last = Math.max(last, expected.arrivedAt[i]);
-            latencies.add((expected.arrivedAt[i] - sentAt[i]) / 1e6);
-        }
-        latencies.sort(null);
-        return new Round(n, n / ((last - start) / 1e9), EndToEndBenchmark.percentile(latencies, 0.50),
-                EndToEndBenchmark.percentile(latencies, 0.99), Double.NaN, Double.NaN);
-    }
-
-    /**
-     * The last answer is not the last work: telemetry, offset commits and garbage from the round are
-     * still in flight; let them finish so that they do not land in the next round, bare or not.
-     */
-    private static void settle() throws InterruptedException {
-        Thread.sleep(1000);
     }
 
     /** After the clock stopped: an error answer would make the service look fast for the wrong reason. */
