@@ -240,6 +240,7 @@ public final class PathThroughputBenchmark {
         }
     }
 
+    /** The rounds one by one, bare and service side by side. */
     private static void printTables(List<Round> bare, List<Round> service, int partitions, int imageChars,
             double rate) {
         System.out.printf(Locale.ROOT, "%d requests per round, %s, %d partitions, %d-character base64 PNG per request%n%n",
@@ -254,6 +255,11 @@ public final class PathThroughputBenchmark {
                     b.requestsPerSecond(), s.requestsPerSecond(), s.requestsPerSecond() / b.requestsPerSecond(),
                     b.p99Ms(), s.p99Ms(), s.p99Ms() / b.p99Ms());
         }
+        printSummary(bare, service, rate);
+    }
+
+    /** Medians of the rounds side by side, their ratios, and whether the targets are met. */
+    private static void printSummary(List<Round> bare, List<Round> service, double rate) {
         double[] b = medians(bare);
         double[] s = medians(service);
         System.out.println();
@@ -268,8 +274,15 @@ public final class PathThroughputBenchmark {
                 + " | %.3f | %.3f |%n", s[0], range(service), s[1], s[2], s[3], s[4]);
         System.out.printf(Locale.ROOT, "| service / bare | %.2f | | %.2f | %.2f | %.1f | %.1f |%n", s[0] / b[0],
                 s[1] / b[1], s[2] / b[2], s[3] / b[3], s[4] / b[4]);
-        System.out.printf(Locale.ROOT, "%nTarget: service at least 0.5x the bare requests/s: %s; service p99 under 2x"
-                + " the bare p99: %s%n", s[0] / b[0] >= 0.5 ? "met" : "NOT met", s[2] / b[2] < 2 ? "met" : "NOT met");
+        if (rate > 0) {
+            // Both paths keep up with the pace, so requests/s is the rate and CPU per record includes what
+            // the JVMs (and this one's pacing loop) spend between records: only latency compares.
+            System.out.printf(Locale.ROOT, "%nPaced: requests/s and CPU per request do not compare; service p99 under"
+                    + " 2x the bare p99: %s%n", s[2] / b[2] < 2 ? "met" : "NOT met");
+        } else {
+            System.out.printf(Locale.ROOT, "%nTarget: service at least 0.5x the bare requests/s: %s; service p99 under"
+                    + " 2x the bare p99: %s%n", s[0] / b[0] >= 0.5 ? "met" : "NOT met", s[2] / b[2] < 2 ? "met" : "NOT met");
+        }
     }
 
     private static String range(List<Round> rounds) {
