@@ -1,5 +1,6 @@
 package dev.vscan.bench;
 
+import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vscan.model.TestModels;
@@ -107,12 +108,23 @@ public final class EndToEndBenchmark {
 
     private static void send(KafkaProducer<String, byte[]> producer, String id, String data, Map<String, Long> sent)
             throws Exception {
-        byte[] body = JSON.writeValueAsBytes(Map.of("id", id, "prompt", "what colour is the circle ?",
-                "images", List.of(Map.of("data", data)), "options", Map.of("max_new_tokens", 1)));
-        ProducerRecord<String, byte[]> record = new ProducerRecord<>("vscan.requests", id, body);
-        record.headers().add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+        ProducerRecord<String, byte[]> record = requestRecord("vscan.requests", id, data);
         sent.put(id, System.nanoTime());
         producer.send(record);
+    }
+
+    /** One request record as the benchmarks send it: a question, one inline image, one new token. */
+    static ProducerRecord<String, byte[]> requestRecord(String topic, String id, String imageBase64) {
+        byte[] body;
+        try {
+            body = JSON.writeValueAsBytes(Map.of("id", id, "prompt", "what colour is the circle ?",
+                    "images", List.of(Map.of("data", imageBase64)), "options", Map.of("max_new_tokens", 1)));
+        } catch (JsonProcessingException e) {
+            throw new IllegalStateException("cannot write a request body", e);
+        }
+        ProducerRecord<String, byte[]> record = new ProducerRecord<>(topic, id, body);
+        record.headers().add("content-type", "application/json".getBytes(StandardCharsets.UTF_8));
+        return record;
     }
 
     /** Records, per answered id: [end-to-end ms minus engine ms, engine ms, ms inside the service]. */
@@ -148,12 +160,13 @@ public final class EndToEndBenchmark {
         return ids.stream().mapToDouble(id -> received.get(id)[field]).average().orElse(0);
     }
 
-    private static double percentile(List<Double> sorted, double p) {
+    static double percentile(List<Double> sorted, double p) {
         int index = (int) Math.ceil(p * sorted.size()) - 1;
         return sorted.get(Math.max(0, Math.min(sorted.size() - 1, index)));
     }
 
-    private static KafkaProducer<String, byte[]> producer(String bootstrap) {
+    /** The request producer of every benchmark here: what a latency-minded client would configure. */
+    static KafkaProducer<String, byte[]> producer(String bootstrap) {
         Properties p = new Properties();
         p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ProducerConfig.LINGER_MS_CONFIG, 1);
