@@ -88,6 +88,7 @@ public class CoreBeans {
                 models.modelDirectory(), models.imageLimits(), config.model().defaultMaxNewTokens(),
                 config.limits().maxNewTokens()), new DeduplicationWindow(config.dedup().window(),
                 config.dedup().maxEntries()), System::currentTimeMillis);
-        return new RequestIntake(admission, inference, sink, metrics, models.modelId(), 2);
+        int threads = config.admission().threads().orElse(Runtime.getRuntime().availableProcessors());
+        return new RequestIntake(admission, inference, sink, metrics, models.modelId(), threads);
     }
 }

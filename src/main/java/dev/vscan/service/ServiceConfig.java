@@ -37,6 +37,16 @@ public interface ServiceConfig {
 
     Dedup dedup();
 
+    Admission admission();
+
+    interface Admission {
+        /**
+         * Threads that admit consumed records (parse, fetch and decode images, tokenize) ahead of the workers;
+         * by default one per available core, since admission is CPU work except while an image URL loads.
+         */
+        Optional<@Positive Integer> threads();
+    }
+
     interface Model {
         /** A Hugging Face LLaVA directory; absent means the built-in model in the data directory. */
         Optional<Path> path();
