@@ -3,7 +3,7 @@
 # data directory, a fixed heap) and drives it with dev.vscan.bench.OverloadBenchmark: measure the
 # sustainable rate R, offer 5 x R over HTTP (429s expected), wait for every accepted request's answer,
 # then produce 5 x R straight to Kafka (no 429 possible: consumption pauses, the lag grows and drains).
-# The service's RSS and the workers' lag are sampled every second. About 6 to 8 minutes on 2 cores.
+# The service's RSS and the workers' lag are sampled every second. About 5 to 8 minutes on 2 cores.
 # --max-backlog sets vscan.ingest.max-backlog (service default 1000): 200 here, so that shedding starts
 # within the 60 s even where R is a few requests per second.
 # Usage: bench/overload.sh [--heap 1g] [--max-backlog 200] [--factor 5] [--warmup-seconds 15] [--rate-seconds 20]
