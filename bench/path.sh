@@ -39,12 +39,12 @@ for _ in $(seq 1 240); do
   if curl -sf "http://127.0.0.1:$http_port/q/health/ready" >/dev/null 2>&1; then ready=yes; break; fi
   sleep 0.5
 done
-[ "$ready" = yes ] || { echo "service not ready:" >&2; tail -20 "$work/app.log" >&2; exit 1; }
+[ "$ready" = yes ] || { echo "service not ready:" >&2; tail -n 20 "$work/app.log" >&2; exit 1; }
 
 [ -z "$jfr" ] || args+=(--profile-out "$jfr")
 java -Xmx1g -cp "$cp" dev.vscan.bench.PathThroughputBenchmark --bootstrap "127.0.0.1:$kafka_port" \
   --service-pid "$app" "${args[@]}" \
-  2>"$work/bench.err" || { tail -20 "$work/bench.err" "$work/app.log" >&2; exit 1; }
+  2>"$work/bench.err" || { tail -n 20 "$work/bench.err" "$work/app.log" >&2; exit 1; }
 if [ -n "$jfr" ]; then
   echo
   java -cp "$cp" dev.vscan.bench.JfrHotspots "$jfr"

@@ -101,7 +101,10 @@ public final class InferenceService {
         return KvBudget.defaults(m.text(), m.options().dtype(), m.options().device(), m.weightBytes(), sharing);
     }
 
-    /** Queues a job; false only when the queue is closed or full (the consumer's demand prevents that). */
+    /**
+     * Queues a job; false when the queue is closed or full. An adapter hands the core at most
+     * {@link #queueCapacity()} records that workers have not taken yet, so full does not happen.
+     */
     public boolean submit(InferenceJob job) {
         return batcher.offer(new QueuedRequest<>(job, job.visualTokens(), job.kvTokens(), job.priority(),
                 job.receivedNanos()));

@@ -55,8 +55,9 @@ public final class RequestIntake implements AutoCloseable {
         RequestAdmission.Outcome outcome = admission.admit(in);
         if (outcome instanceof RequestAdmission.Admitted admitted) {
             if (!inference.submit(admitted.job().withDequeued(release))) {
-                // Shutting down: no answer, so that the record is read again by whoever consumes it next.
-                LOG.fine(() -> "left " + admitted.job().id() + " unanswered: the queue is closed");
+                // Shutting down (or an adapter that sent more than the queue holds): no answer, so that the
+                // record is read again by whoever consumes it next.
+                LOG.warning(() -> "left " + admitted.job().id() + " unanswered: the queue is closed or full");
                 admission.forget(admitted.job().id());
                 release.run();
             }

@@ -24,8 +24,8 @@ public interface IngestConfig {
     @Min(1)
     long maxBacklog();
 
-    /** The workers' consumer group, whose lag is the backlog. */
-    @WithDefault("vscan-workers")
+    /** The workers' consumer group, whose lag is the backlog: the workers' vscan.processing.group-id. */
+    @WithDefault("${vscan.processing.group-id:vscan-workers}")
     String workersGroup();
 
     /** How long a result stays readable over HTTP after it arrived. */

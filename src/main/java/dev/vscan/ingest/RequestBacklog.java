@@ -102,11 +102,15 @@ public class RequestBacklog {
         Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> ends = a.listOffsets(
                 partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.latest())))
                 .all().get(5, TimeUnit.SECONDS);
+        Map<TopicPartition, ListOffsetsResult.ListOffsetsResultInfo> starts = a.listOffsets(
+                partitions.stream().collect(Collectors.toMap(tp -> tp, tp -> OffsetSpec.earliest())))
+                .all().get(5, TimeUnit.SECONDS);
         long behind = 0;
         long done = 0;
         for (TopicPartition tp : partitions) {
             OffsetAndMetadata c = committed.get(tp);
-            long at = c == null ? 0 : c.offset();
+            // a partition the workers never committed counts from its first record still kept
+            long at = c == null ? starts.get(tp).offset() : c.offset();
             behind += Math.max(0, ends.get(tp).offset() - at);
             done += at;
         }

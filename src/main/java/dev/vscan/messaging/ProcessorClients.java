@@ -46,7 +46,8 @@ final class ProcessorClients {
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "earliest");
-        props.put("max.poll.records", String.valueOf(Math.max(1, settings.capacity())));
+        // a poll brings at most a quarter of what the core takes: the rest waits in Kafka, not in memory
+        props.put("max.poll.records", String.valueOf(Math.max(1, settings.capacity() / 4)));
         // a worker that vanished frees its partitions this soon (its restart takes them back at once)
         props.put("session.timeout.ms", "10000");
         props.put("max.partition.fetch.bytes", String.valueOf(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));

@@ -6,6 +6,7 @@ import dev.vscan.core.RecordHeader;
 import dev.vscan.core.RecordPosition;
 import dev.vscan.core.RequestIntake;
 import java.time.Duration;
+import java.util.ArrayDeque;
 import java.util.ArrayList;
 import java.util.Collection;
 import java.util.HashMap;
@@ -66,6 +67,8 @@ final class TransactionalProcessor implements AutoCloseable {
     private final Map<TopicPartition, Long> generations = new HashMap<>();
     private final List<AnswerQueue.Pending> carried = new ArrayList<>();
     private final AtomicInteger queued = new AtomicInteger();
+    /** Polled records the core has no room for yet, in order; never more than one poll's worth. */
+    private final ArrayDeque<ConsumerRecord<byte[], byte[]>> held = new ArrayDeque<>();
     private final Thread thread;
     private KafkaConsumer<byte[], byte[]> consumer;
     private KafkaProducer<byte[], byte[]> producer;
@@ -112,11 +115,10 @@ final class TransactionalProcessor implements AutoCloseable {
             while (running) {
                 applyBackpressure();
                 // while anything runs, poll briefly so that answers commit within milliseconds
-                boolean busy = inFlight() > 0 || !answers.isEmpty() || !carried.isEmpty();
+                boolean busy = inFlight() > 0 || !held.isEmpty() || !answers.isEmpty() || !carried.isEmpty();
                 ConsumerRecords<byte[], byte[]> polled = consumer.poll(Duration.ofMillis(busy ? 2 : 50));
-                for (ConsumerRecord<byte[], byte[]> r : polled) {
-                    hand(r);
-                }
+                polled.forEach(held::add);
+                handWhatFits();
                 commitAnswers();
             }
             commitAnswers();
@@ -127,6 +129,16 @@ final class TransactionalProcessor implements AutoCloseable {
             LOG.error("the request processor failed", e);
         } finally {
             closeClients();
+        }
+    }
+
+    /**
+     * Hands held records to the core while it has room: the core's queue takes at most {@code capacity}
+     * records beyond what the workers took, and a record it could not queue would go unanswered.
+     */
+    private void handWhatFits() {
+        while (!held.isEmpty() && queued.get() < settings.capacity()) {
+            hand(held.poll());
         }
     }
 
@@ -157,7 +169,7 @@ final class TransactionalProcessor implements AutoCloseable {
         if (owned.isEmpty()) {
             return;
         }
-        boolean full = !consuming || queued.get() >= settings.capacity();
+        boolean full = !consuming || !held.isEmpty() || queued.get() >= settings.capacity();
         Set<TopicPartition> pause = new HashSet<>();
         for (TopicPartition tp : owned) {
             PartitionProgress p = progress.get(tp);
@@ -347,6 +359,7 @@ final class TransactionalProcessor implements AutoCloseable {
         }
 
         private void forget(Collection<TopicPartition> partitions) {
+            held.removeIf(r -> partitions.contains(new TopicPartition(r.topic(), r.partition())));
             partitions.forEach(tp -> {
                 progress.remove(tp);
                 generations.remove(tp);

@@ -48,6 +48,22 @@ public final class KafkaClients {
         }
     }
 
+    /** Produces every record in one go, as a producer in a hurry would, and waits for them all. */
+    public static void produceAll(String bootstrap, String topic, Map<String, byte[]> records) {
+        Properties p = new Properties();
+        p.put(ProducerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
+        try (KafkaProducer<String, byte[]> producer = new KafkaProducer<>(p, new StringSerializer(),
+                new ByteArraySerializer())) {
+            List<java.util.concurrent.Future<?>> sent = new ArrayList<>();
+            records.forEach((key, value) -> sent.add(producer.send(new ProducerRecord<>(topic, key, value))));
+            for (java.util.concurrent.Future<?> f : sent) {
+                f.get(60, TimeUnit.SECONDS);
+            }
+        } catch (InterruptedException | ExecutionException | java.util.concurrent.TimeoutException e) {
+            throw new IllegalStateException("could not produce to " + topic, e);
+        }
+    }
+
     /** Produces one record exactly as given: any key and header bytes, a null value for a tombstone. */
     public static void produceRaw(String bootstrap, String topic, byte[] key, byte[] value,
             List<org.apache.kafka.common.header.Header> headers) {

@@ -109,6 +109,24 @@ class KafkaFlowTest {
     }
 
     @Test
+    void aBurstFarLargerThanTheQueueIsAnsweredInFullAndOnce() {
+        // more than the queue (64) and a poll together: the consumer must hold back, never drop
+        Map<String, byte[]> burst = new LinkedHashMap<>();
+        String base = UUID.randomUUID().toString();
+        for (int i = 0; i < 300; i++) {
+            String id = "flood-" + i + "-" + base;
+            burst.put(id, KafkaClients.json(Map.of("id", id, "prompt", "hi", "options", Map.of("max_new_tokens", 1))));
+        }
+        KafkaClients.produceAll(bootstrap(), "vscan.requests", burst);
+        try (KafkaConsumer<String, byte[]> results = KafkaClients.consumer(bootstrap(), "vscan.results")) {
+            Map<String, List<JsonNode>> answers = KafkaClients.collect(results, burst.keySet(),
+                    s -> s.keySet().containsAll(burst.keySet()), Duration.ofSeconds(180));
+            assertEquals(burst.keySet(), answers.keySet());
+            answers.forEach((k, v) -> assertEquals(1, v.size(), "answers to " + k));
+        }
+    }
+
+    @Test
     void everyKindOfBadInputGoesToTheDeadLetterTopicWithAnErrorResult() {
         Map<String, byte[]> bad = new LinkedHashMap<>();
         Map<String, String> codes = new LinkedHashMap<>();
