@@ -14,7 +14,8 @@ import java.util.Locale;
  * Per-request image preprocessing as the service does it: a 112x112 RGB PNG decoded from bytes and
  * prepared for a crop of 112, so nothing is resized. Times, in one run and interleaved, the decode
  * alone, the path as first written (interleave band by band, crop pixel by pixel, normalise sample by
- * sample, kept here) and {@link ImagePreprocessor#preprocess(byte[])}; prints median µs per image.
+ * sample, kept here) and {@link ImagePreprocessor#preprocess(byte[])}, then both paths again on an
+ * image decoded beforehand; prints median µs per image.
  *
  * <p>Arguments: {@code [--images 2000] [--size 112]}.
  */
@@ -29,35 +30,45 @@ public final class PreprocessBenchmark {
         ImagePreprocessor preprocessor = new ImagePreprocessor(spec, ImageLimits.defaults());
         ImageDecoder decoder = new ImageDecoder(ImageLimits.defaults());
         byte[] png = TestModels.png(7, size, size);
-        if (!Arrays.equals(firstWritten(spec, decoder, png), preprocessor.preprocess(png).data())) {
+        BufferedImage decoded = decoder.decodeAsStored(png);
+        if (!Arrays.equals(firstWritten(spec, decoder.decodeAsStored(png)), preprocessor.preprocess(png).data())) {
             throw new IllegalStateException("the two paths disagree");
         }
         long[] decode = new long[images];
         long[] before = new long[images];
         long[] after = new long[images];
+        long[] beforeDecoded = new long[images];
+        long[] afterDecoded = new long[images];
         float sink = 0;
         for (int round = 0; round < 2; round++) { // the first round warms the JIT up
             for (int i = 0; i < images; i++) {
                 long t0 = System.nanoTime();
                 sink += decoder.decodeAsStored(png).getWidth();
                 long t1 = System.nanoTime();
-                sink += firstWritten(spec, decoder, png)[i % 7];
+                sink += firstWritten(spec, decoder.decodeAsStored(png))[i % 7];
                 long t2 = System.nanoTime();
                 sink += preprocessor.preprocess(png).data()[i % 7];
                 long t3 = System.nanoTime();
+                sink += firstWritten(spec, decoded)[i % 7];
+                long t4 = System.nanoTime();
+                sink += preprocessor.preprocess(decoded).data()[i % 7];
+                long t5 = System.nanoTime();
                 decode[i] = t1 - t0;
                 before[i] = t2 - t1;
                 after[i] = t3 - t2;
+                beforeDecoded[i] = t4 - t3;
+                afterDecoded[i] = t5 - t4;
             }
         }
         System.out.printf(Locale.ROOT, "%d images %dx%d PNG (%d bytes), median µs per image:%n", images, size, size,
                 png.length);
-        System.out.printf(Locale.ROOT, "| decode only | first written | now | (sink %.1f)%n", sink);
-        System.out.printf(Locale.ROOT, "| %.1f | %.1f | %.1f |%n", median(decode), median(before), median(after));
+        System.out.printf(Locale.ROOT, "| decode only | first written | now | first written, decoded | now, decoded |"
+                + " (sink %.1f)%n", sink);
+        System.out.printf(Locale.ROOT, "| %.1f | %.1f | %.1f | %.1f | %.1f |%n", median(decode), median(before),
+                median(after), median(beforeDecoded), median(afterDecoded));
     }
 
-    private static float[] firstWritten(ImageProcessingSpec spec, ImageDecoder decoder, byte[] png) {
-        BufferedImage image = decoder.decodeAsStored(png);
+    private static float[] firstWritten(ImageProcessingSpec spec, BufferedImage image) {
         int width = image.getWidth();
         int height = image.getHeight();
         int[] hwc = RgbConversion.interleaved(image);

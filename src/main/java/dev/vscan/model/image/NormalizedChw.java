@@ -119,28 +119,39 @@ final class NormalizedChw {
         int scanline = sm.getScanlineStride();
         int[] banks = sm.getBankIndices();
         int[] bandOffsets = sm.getBandOffsets();
+        byte[] r = buffer.getData(banks[0]);
+        byte[] g = buffer.getData(banks[1]);
+        byte[] b = buffer.getData(banks[2]);
+        int rBase = buffer.getOffsets()[banks[0]] + bandOffsets[0] + x0 * pixelStride;
+        int gBase = buffer.getOffsets()[banks[1]] + bandOffsets[1] + x0 * pixelStride;
+        int bBase = buffer.getOffsets()[banks[2]] + bandOffsets[2] + x0 * pixelStride;
         int fromX = Math.max(0, -left);
         int toX = Math.min(cropWidth, width - left);
-        for (int c = 0; c < 3; c++) {
-            byte[] data = buffer.getData(banks[c]);
-            int base = buffer.getOffsets()[banks[c]] + bandOffsets[c] + x0 * pixelStride;
-            int t = c * 256;
-            int out = c * plane;
-            for (int y = 0; y < cropHeight; y++, out += cropWidth) {
-                int sy = y + top;
-                if (sy < 0 || sy >= height || fromX >= toX) {
-                    Arrays.fill(chw, out, out + cropWidth, table[t]);
-                    continue;
-                }
-                Arrays.fill(chw, out, out + fromX, table[t]);
-                int in = base + (y0 + y) * scanline + fromX * pixelStride;
-                for (int x = fromX; x < toX; x++, in += pixelStride) {
-                    chw[out + x] = table[t + (data[in] & 0xFF)];
-                }
-                Arrays.fill(chw, out + toX, out + cropWidth, table[t]);
+        for (int y = 0; y < cropHeight; y++) {
+            int row = y * cropWidth;
+            int sy = y + top;
+            if (sy < 0 || sy >= height || fromX >= toX) {
+                pad(chw, plane, row, row + cropWidth);
+                continue;
             }
+            pad(chw, plane, row, row + fromX);
+            // One pass over the row's pixels, all three bands of each, into the three planes.
+            int in = (y0 + y) * scanline + fromX * pixelStride;
+            for (int x = fromX; x < toX; x++, in += pixelStride) {
+                chw[row + x] = table[r[rBase + in] & 0xFF];
+                chw[plane + row + x] = table[256 + (g[gBase + in] & 0xFF)];
+                chw[2 * plane + row + x] = table[512 + (b[bBase + in] & 0xFF)];
+            }
+            pad(chw, plane, row + toX, row + cropWidth);
         }
         return chw;
+    }
+
+    // Pixels of the window outside the image are zero samples, normalised like any other.
+    private void pad(float[] chw, int plane, int from, int to) {
+        for (int c = 0; c < 3; c++) {
+            Arrays.fill(chw, c * plane + from, c * plane + to, table[c * 256]);
+        }
     }
 
     private float[] fromInts(SinglePixelPackedSampleModel sm, DataBufferInt buffer, int x0, int y0, int width,
