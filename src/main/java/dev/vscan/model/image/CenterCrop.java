@@ -12,7 +12,8 @@ public final class CenterCrop {
 
     /**
      * @param hwc samples {@code [(y * width + x) * channels + c]}
-     * @return samples of size cropHeight * cropWidth * channels in the same layout
+     * @return samples of size cropHeight * cropWidth * channels in the same layout; {@code hwc} itself when
+     *         the crop equals the image
      */
     public static int[] crop(int[] hwc, int width, int height, int channels, int cropHeight, int cropWidth) {
         if (cropHeight <= 0 || cropWidth <= 0) {
@@ -22,21 +23,26 @@ public final class CenterCrop {
             throw new IllegalArgumentException("expected " + (long) width * height * channels + " samples for "
                     + width + "x" + height + "x" + channels + ", got " + hwc.length);
         }
+        if (cropHeight == height && cropWidth == width) {
+            return hwc; // the window is the whole image; callers only read the result
+        }
         int top = offset(height, cropHeight);
         int left = offset(width, cropWidth);
+        // Columns of the source that fall inside the window are the same for every row.
+        int fromX = Math.max(0, left);
+        int toX = Math.min(width, left + cropWidth);
         int[] out = new int[cropHeight * cropWidth * channels];
+        if (fromX >= toX) {
+            return out;
+        }
+        int run = (toX - fromX) * channels;
         for (int y = 0; y < cropHeight; y++) {
             int sy = y + top;
             if (sy < 0 || sy >= height) {
                 continue; // zero padding
             }
-            for (int x = 0; x < cropWidth; x++) {
-                int sx = x + left;
-                if (sx >= 0 && sx < width) {
-                    System.arraycopy(hwc, (sy * width + sx) * channels, out, (y * cropWidth + x) * channels,
-                            channels);
-                }
-            }
+            System.arraycopy(hwc, (sy * width + fromX) * channels, out, (y * cropWidth + fromX - left) * channels,
+                    run);
         }
         return out;
     }

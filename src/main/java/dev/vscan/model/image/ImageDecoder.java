@@ -4,12 +4,15 @@ import java.awt.image.BufferedImage;
 import java.io.ByteArrayInputStream;
 import java.io.IOException;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.Iterator;
 import java.util.List;
 import java.util.Locale;
+import java.util.Map;
 import java.util.Set;
 import javax.imageio.ImageIO;
 import javax.imageio.ImageReader;
+import javax.imageio.spi.ImageReaderSpi;
 import javax.imageio.stream.ImageInputStream;
 import javax.imageio.stream.MemoryCacheImageInputStream;
 
@@ -22,6 +25,12 @@ public final class ImageDecoder {
 
     /** ImageIO format names accepted; ImageIO also knows TIFF and WBMP, which requests do not need. */
     private static final Set<String> SUPPORTED = Set.of("png", "jpeg", "bmp", "gif");
+
+    /**
+     * The provider ImageIO would pick for each supported format, looked up once: probing every
+     * registered reader per image cost more than decoding a small PNG's header.
+     */
+    private static final Map<String, ImageReaderSpi> PROVIDERS = providers();
 
     private final ImageLimits limits;
 
@@ -45,7 +54,7 @@ public final class ImageDecoder {
     public BufferedImage decodeAsStored(byte[] bytes) {
         checkBytes(bytes);
         try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
-            ImageReader reader = supportedReader(input);
+            ImageReader reader = readerFor(bytes, input);
             try {
                 return read(reader, input);
             } finally {
@@ -64,6 +73,67 @@ public final class ImageDecoder {
             throw new InvalidImageException(InvalidImageException.Reason.TOO_MANY_BYTES, "image is "
                     + bytes.length + " bytes; the limit is " + limits.maxBytes() + " bytes");
         }
+    }
+
+    /**
+     * The reader of the format the magic bytes name, once its provider agrees it can decode them;
+     * anything else goes through ImageIO's full probe, which also words the refusals.
+     */
+    private static ImageReader readerFor(byte[] bytes, ImageInputStream input) {
+        ImageReaderSpi provider = PROVIDERS.get(formatFromMagic(bytes));
+        if (provider != null) {
+            try {
+                if (provider.canDecodeInput(input)) {
+                    return provider.createReaderInstance();
+                }
+            } catch (IOException e) {
+                // Left to the full probe, which treats a failing provider as not matching.
+            }
+        }
+        return supportedReader(input);
+    }
+
+    static String formatFromMagic(byte[] b) {
+        if (startsWith(b, 0x89, 'P', 'N', 'G', 0x0D, 0x0A, 0x1A, 0x0A)) {
+            return "png";
+        }
+        if (startsWith(b, 0xFF, 0xD8, 0xFF)) {
+            return "jpeg";
+        }
+        if (startsWith(b, 'G', 'I', 'F', '8')) {
+            return "gif";
+        }
+        if (startsWith(b, 'B', 'M')) {
+            return "bmp";
+        }
+        return "";
+    }
+
+    private static boolean startsWith(byte[] bytes, int... magic) {
+        if (bytes.length < magic.length) {
+            return false;
+        }
+        for (int i = 0; i < magic.length; i++) {
+            if ((bytes[i] & 0xFF) != magic[i]) {
+                return false;
+            }
+        }
+        return true;
+    }
+
+    private static Map<String, ImageReaderSpi> providers() {
+        Map<String, ImageReaderSpi> out = new HashMap<>();
+        for (String format : SUPPORTED) {
+            Iterator<ImageReader> readers = ImageIO.getImageReadersByFormatName(format);
+            if (readers.hasNext()) {
+                ImageReader reader = readers.next();
+                if (reader.getOriginatingProvider() != null) {
+                    out.put(format, reader.getOriginatingProvider());
+                }
+                reader.dispose();
+            }
+        }
+        return Map.copyOf(out);
     }
 
     private static ImageReader supportedReader(ImageInputStream input) {

@@ -12,6 +12,7 @@ public final class ImagePreprocessor implements ImagePreparer {
     private final ImageProcessingSpec spec;
     private final ImageDecoder decoder;
     private final BicubicResizer resizer = new BicubicResizer();
+    private final NormalizedChw normalized;
 
     public ImagePreprocessor(ImageProcessingSpec spec, ImageLimits limits) {
         if (spec == null) {
@@ -19,6 +20,7 @@ public final class ImagePreprocessor implements ImagePreparer {
         }
         this.spec = spec;
         this.decoder = new ImageDecoder(limits);
+        this.normalized = new NormalizedChw(spec);
     }
 
     public ImageProcessingSpec spec() {
@@ -43,7 +45,19 @@ public final class ImagePreprocessor implements ImagePreparer {
     /** Preprocesses an already decoded image of any colour model. */
     public PixelValues preprocess(BufferedImage image) {
         RgbConversion.requireConvertible(image, spec.doConvertRgb());
-        return fromRgb(RgbConversion.interleaved(image), image.getWidth(), image.getHeight());
+        int width = image.getWidth();
+        int height = image.getHeight();
+        if (!needsResize(width, height)) {
+            // The common case: crop and normalise straight from the raster, with no int copies.
+            int cropWidth = spec.doCenterCrop() ? spec.cropWidth() : width;
+            int cropHeight = spec.doCenterCrop() ? spec.cropHeight() : height;
+            float[] chw = normalized.fromImage(image, CenterCrop.offset(width, cropWidth),
+                    CenterCrop.offset(height, cropHeight), cropWidth, cropHeight);
+            if (chw != null) {
+                return new PixelValues(3, cropHeight, cropWidth, chw);
+            }
+        }
+        return fromRgb(RgbConversion.interleaved(image), width, height);
     }
 
     /** Resize, crop, rescale and normalise of 8-bit RGB samples, row-major and interleaved (HWC). */
@@ -61,7 +75,15 @@ public final class ImagePreprocessor implements ImagePreparer {
             width = spec.cropWidth();
             height = spec.cropHeight();
         }
-        return new PixelValues(3, height, width, toNormalizedChw(hwc, width, height));
+        return new PixelValues(3, height, width, normalized.fromHwc(hwc, width, height));
+    }
+
+    private boolean needsResize(int width, int height) {
+        if (!spec.doResize()) {
+            return false;
+        }
+        int[] size = resizedSize(width, height, spec.shortestEdge());
+        return size[0] != width || size[1] != height;
     }
 
     /**
@@ -76,23 +98,5 @@ public final class ImagePreprocessor implements ImagePreparer {
         // Python's int / int is a correctly rounded double division, as is Java's on exact operands.
         int newLong = (int) ((double) ((long) shortestEdge * longSide) / shortSide);
         return width <= height ? new int[] {shortestEdge, newLong} : new int[] {newLong, shortestEdge};
-    }
-
-    private float[] toNormalizedChw(int[] hwc, int width, int height) {
-        int plane = width * height;
-        float[] chw = new float[3 * plane];
-        float[] mean = spec.mean();
-        float[] std = spec.std();
-        for (int c = 0; c < 3; c++) {
-            for (int i = 0; i < plane; i++) {
-                int sample = hwc[3 * i + c];
-                float v = spec.doRescale() ? (float) (sample * spec.rescaleFactor()) : sample;
-                if (spec.doNormalize()) {
-                    v = (v - mean[c]) / std[c];
-                }
-                chw[c * plane + i] = v;
-            }
-        }
-        return chw;
     }
 }

@@ -6,10 +6,16 @@ import static org.junit.jupiter.api.Assertions.assertThrows;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import java.awt.image.BufferedImage;
+import java.io.ByteArrayInputStream;
 import java.nio.ByteBuffer;
 import java.util.Arrays;
+import java.util.Locale;
 import java.util.Random;
+import java.util.Set;
 import java.util.zip.CRC32;
+import javax.imageio.ImageIO;
+import javax.imageio.stream.ImageInputStream;
+import javax.imageio.stream.MemoryCacheImageInputStream;
 import org.junit.jupiter.api.Test;
 
 class ImageDecoderTest {
@@ -134,6 +140,26 @@ class ImageDecoderTest {
         int[] approx = rgbAt(jpeg, 8, 4); // lossy: close, not equal
         assertTrue(Math.abs(approx[0] - 200) <= 4 && Math.abs(approx[1] - 40) <= 4 && Math.abs(approx[2] - 90) <= 4,
                 Arrays.toString(approx));
+    }
+
+    @Test
+    void magicBytesNameTheFormatImageIoWouldProbe() throws Exception {
+        BufferedImage flat = TestImages.filled(16, 8, 200, 40, 90);
+        for (String format : new String[] {"png", "jpeg", "gif", "bmp", "tiff", "wbmp"}) {
+            BufferedImage image = format.equals("wbmp")
+                    ? new BufferedImage(16, 8, BufferedImage.TYPE_BYTE_BINARY) : flat;
+            byte[] bytes = TestImages.encode(image, format);
+            String probed;
+            try (ImageInputStream input = new MemoryCacheImageInputStream(new ByteArrayInputStream(bytes))) {
+                probed = ImageIO.getImageReaders(input).next().getFormatName().toLowerCase(Locale.ROOT);
+            }
+            String expected = Set.of("png", "jpeg", "gif", "bmp").contains(probed) ? probed : "";
+            assertEquals(expected, ImageDecoder.formatFromMagic(bytes), format);
+        }
+        // A TIFF is still refused with the format the full probe names.
+        InvalidImageException tiff = refused(decoder, TestImages.encode(flat, "tiff"));
+        assertTrue(tiff.getMessage().contains("format tif"), tiff.getMessage());
+        assertEquals("", ImageDecoder.formatFromMagic(new byte[] {'B'}));
     }
 
     @Test
