@@ -7,12 +7,6 @@ import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vscan.messaging.BrokerProcess;
 import dev.vscan.model.TestModels;
 import java.io.IOException;
-import java.io.UncheckedIOException;
-import java.net.ServerSocket;
-import java.net.URI;
-import java.net.http.HttpClient;
-import java.net.http.HttpRequest;
-import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
@@ -49,7 +43,6 @@ class ExactlyOnceIT {
     private static final int REQUESTS = 1000;
     private static final int RATE_PER_SECOND = 200;
     private static final ObjectMapper JSON = new ObjectMapper();
-    private static final HttpClient HTTP = HttpClient.newHttpClient();
 
     private static Path work;
     private static BrokerProcess broker;
@@ -70,14 +63,14 @@ class ExactlyOnceIT {
     @Test
     void aWorkerKilledMidBurstAndRestartedAnswersEveryRequestExactlyOnce() throws Exception {
         Burst burst = new Burst("kill");
-        Service service = Service.start(burst.topics, work.resolve("data-kill"));
+        PackagedService service = startService(burst.topics, work.resolve("data-kill"));
         burst.start();
         burst.awaitResults(150, Duration.ofSeconds(60));
         service.kill();
         int seenAtKill = burst.results();
         assertTrue(seenAtKill < REQUESTS, "the kill must land mid-burst; " + seenAtKill + " results were out");
         System.out.printf("worker killed with %d of %d results out%n", seenAtKill, REQUESTS);
-        service = Service.start(burst.topics, work.resolve("data-kill"));
+        service = startService(burst.topics, work.resolve("data-kill"));
         try {
             burst.assertExactlyOnce(Duration.ofSeconds(180));
         } finally {
@@ -89,7 +82,7 @@ class ExactlyOnceIT {
     @Test
     void theBrokerKilledMidBurstAndRestartedLosesAndDuplicatesNothing() throws Exception {
         Burst burst = new Burst("broker");
-        Service service = Service.start(burst.topics, work.resolve("data-broker"));
+        PackagedService service = startService(burst.topics, work.resolve("data-broker"));
         try {
             burst.start();
             burst.awaitResults(150, Duration.ofSeconds(60));
@@ -115,66 +108,13 @@ class ExactlyOnceIT {
         }
     }
 
-    /** The packaged service as a process of its own, with a stable instance id across restarts. */
-    private static final class Service {
-        final Process process;
-        final int port;
-
-        private Service(Process process, int port) {
-            this.process = process;
-            this.port = port;
-        }
-
-        static Service start(Topics topics, Path dataDir) throws Exception {
-            Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-            assertTrue(Files.exists(jar), "package the application first: " + jar);
-            int port = freePort();
-            Files.createDirectories(dataDir);
-            Path log = dataDir.resolve("service-" + port + ".log");
-            Process p = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx512m", "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
-                    "-Dvscan.model.engine=echo", "-Dvscan.processing.instance-id=worker-" + topics.requests(),
-                    "-Dvscan.topics.requests=" + topics.requests(), "-Dvscan.topics.results=" + topics.results(),
-                    "-Dvscan.topics.telemetry=" + topics.telemetry(), "-Dvscan.topics.dlq=" + topics.dlq(),
-                    "-Dvscan.data-dir=" + dataDir, "-Dai.djl.offline=true", "-jar", jar.toString())
-                    .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.appendTo(log.toFile())).start();
-            Service s = new Service(p, port);
-            s.awaitReady(log);
-            return s;
-        }
-
-        private void awaitReady(Path log) throws Exception {
-            long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-            String last = "";
-            while (System.nanoTime() < deadline && process.isAlive()) {
-                try {
-                    HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                            URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                            HttpResponse.BodyHandlers.ofString());
-                    last = r.body();
-                    if (r.statusCode() == 200) {
-                        return;
-                    }
-                } catch (IOException notYet) {
-                    last = notYet.toString();
-                }
-                Thread.sleep(300);
-            }
-            throw new AssertionError("service not ready: " + last + "; log " + log);
-        }
-
-        /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
-        void kill() throws InterruptedException {
-            process.destroyForcibly();
-            process.waitFor();
-        }
-
-        void stop() throws InterruptedException {
-            process.destroy();
-            if (!process.waitFor(60, java.util.concurrent.TimeUnit.SECONDS)) {
-                kill();
-            }
-        }
+    /** The packaged worker for a scenario, with a stable instance id across restarts. */
+    private static PackagedService startService(Topics topics, Path dataDir) throws Exception {
+        return PackagedService.start(List.of("-Xmx512m", "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
+                "-Dvscan.model.engine=echo", "-Dvscan.processing.instance-id=worker-" + topics.requests(),
+                "-Dvscan.topics.requests=" + topics.requests(), "-Dvscan.topics.results=" + topics.results(),
+                "-Dvscan.topics.telemetry=" + topics.telemetry(), "-Dvscan.topics.dlq=" + topics.dlq(),
+                "-Dvscan.data-dir=" + dataDir), dataDir.resolve("service.log"));
     }
 
     /** Produces the requests at a steady rate and counts every result record by request id. */
@@ -288,14 +228,6 @@ class ExactlyOnceIT {
         public void close() throws InterruptedException {
             open.set(false);
             follower.join(10_000);
-        }
-    }
-
-    private static int freePort() {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        } catch (IOException e) {
-            throw new UncheckedIOException(e);
         }
     }
 }

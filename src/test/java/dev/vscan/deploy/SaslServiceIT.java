@@ -7,19 +7,14 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vscan.messaging.BrokerProcess;
 import dev.vscan.model.TestModels;
-import java.io.IOException;
-import java.net.ServerSocket;
-import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.Base64;
 import java.util.List;
 import java.util.Map;
-import java.util.concurrent.TimeUnit;
 import org.junit.jupiter.api.Test;
 
 /**
@@ -36,66 +31,32 @@ class SaslServiceIT {
         Path work = Files.createTempDirectory("vscan-sasl");
         try (BrokerProcess broker = BrokerProcess.start(work.resolve("kafka"), 0,
                 List.of("--sasl-user", "vscan:s3cret"))) {
-            int port = freePort();
-            Path log = work.resolve("service.log");
-            Process service = new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                    "-Xmx768m", "-Dquarkus.http.port=" + port, "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
+            PackagedService service = PackagedService.start(List.of("-Xmx768m",
+                    "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
                     "-Dkafka.security.protocol=SASL_PLAINTEXT", "-Dkafka.sasl.mechanism=PLAIN",
                     "-Dkafka.sasl.jaas.config=org.apache.kafka.common.security.plain.PlainLoginModule required"
                             + " username=\"vscan\" password=\"s3cret\";",
-                    "-Dvscan.data-dir=" + work.resolve("data"), "-Dai.djl.offline=true",
-                    "-jar", Path.of("target", "quarkus-app", "quarkus-run.jar").toString())
-                    .redirectErrorStream(true).redirectOutput(log.toFile()).start();
+                    "-Dvscan.data-dir=" + work.resolve("data")), work.resolve("service.log"));
             try {
-                awaitReady(port, service, log);
                 ObjectMapper json = new ObjectMapper();
                 String body = json.writeValueAsString(Map.of("id", "sasl-1", "prompt", "what colour is the circle ?",
                         "images", List.of(Map.of("data", Base64.getEncoder().encodeToString(TestModels.png(5, 112, 112)))),
                         "options", Map.of("max_new_tokens", 3)));
                 HttpResponse<String> accepted = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/requests"))
+                        service.uri("/v1/requests"))
                         .header("Content-Type", "application/json").POST(HttpRequest.BodyPublishers.ofString(body)).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(202, accepted.statusCode(), accepted.body());
                 HttpResponse<String> result = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/v1/requests/sasl-1?wait=60")).build(),
+                        service.uri("/v1/requests/sasl-1?wait=60")).build(),
                         HttpResponse.BodyHandlers.ofString());
                 assertEquals(200, result.statusCode(), result.body());
                 JsonNode answer = json.readTree(result.body());
                 assertEquals("ok", answer.get("status").asText(), result.body());
                 assertTrue(answer.get("answer").asText().length() > 0, result.body());
             } finally {
-                service.destroy();
-                if (!service.waitFor(60, TimeUnit.SECONDS)) {
-                    service.destroyForcibly();
-                }
+                service.stop();
             }
-        }
-    }
-
-    private static void awaitReady(int port, Process service, Path log) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline && service.isAlive()) {
-            try {
-                HttpResponse<String> r = HTTP.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                last = r.body();
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                last = notYet.toString();
-            }
-            Thread.sleep(300);
-        }
-        throw new AssertionError("service not ready: " + last + "; log " + log);
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
         }
     }
 }

@@ -7,15 +7,12 @@ import com.fasterxml.jackson.databind.JsonNode;
 import com.fasterxml.jackson.databind.ObjectMapper;
 import dev.vscan.messaging.EmbeddedKafkaBroker;
 import dev.vscan.model.TestModels;
-import java.io.IOException;
-import java.net.ServerSocket;
 import java.net.URI;
 import java.net.http.HttpClient;
 import java.net.http.HttpRequest;
 import java.net.http.HttpResponse;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
 import java.util.ArrayList;
 import java.util.Base64;
 import java.util.List;
@@ -32,7 +29,7 @@ import org.junit.jupiter.api.Test;
 class SplitRolesIT {
 
     private static EmbeddedKafkaBroker broker;
-    private static final List<Process> processes = new ArrayList<>();
+    private static final List<PackagedService> services = new ArrayList<>();
     private static final HttpClient http = HttpClient.newHttpClient();
     private static int ingestPort;
     private static int workerPort;
@@ -41,51 +38,22 @@ class SplitRolesIT {
     static void start() throws Exception {
         Path work = Files.createTempDirectory("vscan-split-roles");
         broker = EmbeddedKafkaBroker.start(work.resolve("kafka"), 0);
-        ingestPort = freePort();
-        workerPort = freePort();
-        processes.add(launch("ingest", ingestPort, work));
-        processes.add(launch("worker", workerPort, work));
-        awaitReady(ingestPort);
-        awaitReady(workerPort);
+        ingestPort = launch("ingest", work).port;
+        workerPort = launch("worker", work).port;
     }
 
-    private static Process launch(String role, int port, Path work) throws IOException {
-        Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
-        assertTrue(Files.exists(jar), "package the application first: " + jar);
-        Path log = work.resolve(role + ".log");
-        return new ProcessBuilder(Path.of(System.getProperty("java.home"), "bin", "java").toString(),
-                "-Xmx1g", "-Dvscan.role=" + role, "-Dquarkus.http.port=" + port,
+    private static PackagedService launch(String role, Path work) throws Exception {
+        PackagedService s = PackagedService.start(List.of("-Xmx1g", "-Dvscan.role=" + role,
                 "-Dkafka.bootstrap.servers=" + broker.bootstrapServers(),
-                "-Dvscan.data-dir=" + work.resolve("data-" + role), "-Dai.djl.offline=true",
-                "-jar", jar.toString())
-                .redirectErrorStream(true).redirectOutput(log.toFile()).start();
-    }
-
-    private static void awaitReady(int port) throws Exception {
-        long deadline = System.nanoTime() + Duration.ofSeconds(120).toNanos();
-        String last = "";
-        while (System.nanoTime() < deadline) {
-            try {
-                HttpResponse<String> r = http.send(HttpRequest.newBuilder(
-                        URI.create("http://127.0.0.1:" + port + "/q/health/ready")).build(),
-                        HttpResponse.BodyHandlers.ofString());
-                last = r.body();
-                if (r.statusCode() == 200) {
-                    return;
-                }
-            } catch (IOException notYet) {
-                last = notYet.toString();
-            }
-            Thread.sleep(500);
-        }
-        throw new AssertionError("instance on port " + port + " not ready: " + last);
+                "-Dvscan.data-dir=" + work.resolve("data-" + role)), work.resolve(role + ".log"));
+        services.add(s);
+        return s;
     }
 
     @AfterAll
     static void stop() throws Exception {
-        for (Process p : processes) {
-            p.destroy();
-            p.waitFor();
+        for (PackagedService s : services) {
+            s.stop();
         }
         if (broker != null) {
             broker.close();
@@ -123,11 +91,5 @@ class SplitRolesIT {
                 URI.create("http://127.0.0.1:" + ingestPort + "/q/health/ready")).build(),
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(ingestHealth.body().contains("ingest role"), ingestHealth.body());
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket s = new ServerSocket(0)) {
-            return s.getLocalPort();
-        }
     }
 }
