@@ -133,11 +133,16 @@ public final class RequestPreparer implements AutoCloseable {
         try {
             return preprocessor.prepare(image);
         } catch (InvalidImageException e) {
-            Code code = e.reason() == InvalidImageException.Reason.TOO_MANY_BYTES
-                    || e.reason() == InvalidImageException.Reason.TOO_MANY_PIXELS
-                    ? Code.IMAGE_TOO_LARGE : Code.IMAGE_UNDECODABLE;
-            throw new InvalidRequestException(code, "image " + index + ": " + e.getMessage(), e);
+            throw refusal(index, e);
         }
+    }
+
+    /** The refusal of image {@code index} that would not decode or is too large; the HTTP check uses it too. */
+    public static InvalidRequestException refusal(int index, InvalidImageException e) {
+        Code code = e.reason() == InvalidImageException.Reason.TOO_MANY_BYTES
+                || e.reason() == InvalidImageException.Reason.TOO_MANY_PIXELS
+                ? Code.IMAGE_TOO_LARGE : Code.IMAGE_UNDECODABLE;
+        return new InvalidRequestException(code, "image " + index + ": " + e.getMessage(), e);
     }
 
     private ReductionPlan plan(InferenceRequest.RequestOptions o, List<ModelImage> images) {

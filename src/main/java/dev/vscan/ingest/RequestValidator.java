@@ -1,6 +1,7 @@
 package dev.vscan.ingest;
 
 import dev.vscan.core.RequestParser;
+import dev.vscan.core.RequestPreparer;
 import dev.vscan.images.ImageFetcher;
 import dev.vscan.model.image.ImageDecoder;
 import dev.vscan.model.image.InvalidImageException;
@@ -71,10 +72,7 @@ public final class RequestValidator {
         try {
             decoder.decodeAsStored(bytes);
         } catch (InvalidImageException e) {
-            Code code = e.reason() == InvalidImageException.Reason.TOO_MANY_BYTES
-                    || e.reason() == InvalidImageException.Reason.TOO_MANY_PIXELS
-                    ? Code.IMAGE_TOO_LARGE : Code.IMAGE_UNDECODABLE;
-            throw new InvalidRequestException(code, "image " + index + ": " + e.getMessage(), e);
+            throw RequestPreparer.refusal(index, e);
         }
     }
 
