@@ -46,8 +46,9 @@ final class ProcessorClients {
         props.put("isolation.level", "read_committed");
         props.put("enable.auto.commit", "false");
         props.put("auto.offset.reset", "earliest");
-        // a poll brings at most a quarter of what the core takes: the rest waits in Kafka, not in memory
-        props.put("max.poll.records", String.valueOf(Math.max(1, settings.capacity() / 4)));
+        // a poll brings at most what the core takes at once: the processor holds one poll's worth beyond the
+        // core's queue, the rest waits in Kafka. Smaller polls cap throughput, one poll per transaction.
+        props.put("max.poll.records", String.valueOf(Math.max(1, settings.capacity())));
         // a worker that vanished frees its partitions this soon (its restart takes them back at once)
         props.put("session.timeout.ms", "10000");
         props.put("max.partition.fetch.bytes", String.valueOf(EmbeddedKafkaBroker.MAX_MESSAGE_BYTES));
