@@ -46,7 +46,7 @@ final class EchoEngine implements ServingEngine {
             }
             a.listener().onFinished(new GenerationOutput(new long[0], FinishReason.LENGTH, text, perImage,
                     perImage.clone(), tokensPerLayer, visualPerLayer, kept, new PhaseTimings(0, 0, 0, 0),
-                    admissions.size(), 0, ones(images), new int[images]));
+                    admissions.size(), 0, ones(images), new int[images], List.of()));
             cancels.add(() -> { });
         }
         return cancels;

@@ -14,12 +14,24 @@ import ai.djl.ndarray.types.DataType;
  */
 public final class TokenMerger {
 
+    /** Merged tokens and, per input row, the kept row it joined (itself when kept), as raster indices. */
+    public record Merged(NDArray tokens, int[] targets) {}
+
     /**
      * @param tokens [N, D] token vectors (projected features)
      * @param kept   ascending indices into the N rows, at least one
      * @return [kept.length, D] merged kept tokens, in the order of {@code kept}
      */
     public NDArray merge(NDArray tokens, int[] kept) {
+        return merge(tokens, kept, false).tokens();
+    }
+
+    /** As {@link #merge(NDArray, int[])}, also bringing the assignment of every row to the host. */
+    public Merged mergeTracked(NDArray tokens, int[] kept) {
+        return merge(tokens, kept, true);
+    }
+
+    private Merged merge(NDArray tokens, int[] kept, boolean track) {
         if (tokens.getShape().dimension() != 2) {
             throw new IllegalArgumentException("token merging expects [tokens, width] but got shape " + tokens.getShape());
         }
@@ -29,16 +41,30 @@ public final class TokenMerger {
         NDManager manager = tokens.getManager();
         NDArray x = tokens.toType(DataType.FLOAT32, false);
         NDArray keptRows = x.get(manager.create(toLongs(kept)));
+        int[] targets = null;
+        if (track) {
+            targets = new int[n];
+            for (int k : kept) {
+                targets[k] = k;
+            }
+        }
         if (dropped.length == 0) {
-            return keptRows.toType(type, false);
+            return new Merged(keptRows.toType(type, false), targets);
         }
         NDArray droppedRows = x.get(manager.create(toLongs(dropped)));
         NDArray similarity = droppedRows.normalize(2, 1).matMul(keptRows.normalize(2, 1).transpose());
         // PyTorch's argmax returns the first maximum, i.e. the lower kept position on ties
-        NDArray assignment = similarity.argMax(1).oneHot(kept.length).toType(DataType.FLOAT32, false);
+        NDArray best = similarity.argMax(1);
+        if (track) {
+            long[] choice = best.toLongArray();
+            for (int d = 0; d < dropped.length; d++) {
+                targets[dropped[d]] = kept[(int) choice[d]];
+            }
+        }
+        NDArray assignment = best.oneHot(kept.length).toType(DataType.FLOAT32, false);
         NDArray sums = keptRows.add(assignment.transpose().matMul(droppedRows));
         NDArray counts = assignment.sum(new int[] {0}).add(1f).reshape(kept.length, 1);
-        return sums.div(counts).toType(type, false);
+        return new Merged(sums.div(counts).toType(type, false), targets);
     }
 
     private static int[] complement(int[] kept, int n) {

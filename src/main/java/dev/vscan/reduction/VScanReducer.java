@@ -4,6 +4,7 @@ import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.vscan.model.extension.ImageFeatures;
 import dev.vscan.model.extension.ReducedImage;
+import dev.vscan.model.extension.StageOneTrace;
 import dev.vscan.model.extension.VisualTokenReducer;
 import java.util.Map;
 import java.util.Set;
@@ -115,8 +116,13 @@ public final class VScanReducer implements VisualTokenReducer {
                 image.gridHeight(), image.gridWidth());
         // spec step 7: merging happens in the language model's embedding space
         NDArray projected = projector.apply(image.features());
-        NDArray tokens = merge ? merger.merge(projected, selection.kept()) : keptRows(projected, selection.kept());
-        return new ReducedImage(tokens, selection.kept());
+        if (!merge) {
+            return new ReducedImage(keptRows(projected, selection.kept()), selection.kept(),
+                    StageOneTrace.withoutMerging(selection.local(), selection.global(), selection.kept(), image.patches()));
+        }
+        TokenMerger.Merged merged = merger.mergeTracked(projected, selection.kept());
+        return new ReducedImage(merged.tokens(), selection.kept(),
+                new StageOneTrace(selection.local(), selection.global(), merged.targets()));
     }
 
     private static float[] scores(ImageFeatures image, int layer, boolean needed) {

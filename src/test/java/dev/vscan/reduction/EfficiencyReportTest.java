@@ -34,7 +34,7 @@ class EfficiencyReportTest {
         GenerationOutput output = new GenerationOutput(new long[] {5, 6, 2}, FinishReason.EOS, 64,
                 new int[] {576, 576}, new int[] {96, 96}, tokens, visual, List.of(new int[] {3, 9}, new int[] {1}),
                 new PhaseTimings(12_000_000L, 1_500_000L, 30_000_000L, 250_000_000L), 1, 1, new int[] {1, 1},
-                new int[] {0, 0});
+                new int[] {0, 0}, List.of());
 
         EfficiencyReport report = EfficiencyReport.of(output, LLAMA_7B, CLIP_L_336, 23);
 
@@ -71,7 +71,7 @@ class EfficiencyReportTest {
         Arrays.fill(layers, 100);
         GenerationOutput output = new GenerationOutput(new long[0], FinishReason.EOS, 40, new int[] {60},
                 new int[] {60}, layers, layers, List.of(new int[0]), new PhaseTimings(0, 0, 0, 0), 1, 0, new int[] {1},
-                new int[] {0});
+                new int[] {0}, List.of());
         IllegalArgumentException e = assertThrows(IllegalArgumentException.class,
                 () -> EfficiencyReport.of(output, LLAMA_7B, CLIP_L_336, 23));
         assertEquals("the output counts tokens for 8 decoder layers but the language model has 32", e.getMessage());

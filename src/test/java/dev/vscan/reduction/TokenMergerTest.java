@@ -60,6 +60,17 @@ class TokenMergerTest {
     }
 
     @Test
+    void theTrackedMergeTellsWhichKeptTokenEachRowJoined() {
+        // 0 and 3 kept; (1,0) and (3,1) lean towards (0,1), (-2,-1) towards (-1,-1); ties would go low
+        NDArray x = tokens(new float[][] {{-1, -1}, {1, 0}, {3, 1}, {0, 1}, {-2, -1}});
+        TokenMerger.Merged merged = merger.mergeTracked(x, new int[] {0, 3});
+        assertArrayEquals(new int[] {0, 3, 3, 3, 0}, merged.targets());
+        assertArrayEquals(merger.merge(x, new int[] {0, 3}).toFloatArray(), merged.tokens().toFloatArray());
+        assertArrayEquals(new int[] {0, 1}, merger.mergeTracked(tokens(new float[][] {{1, 0}, {0, 1}}),
+                new int[] {0, 1}).targets());
+    }
+
+    @Test
     void keepsTheInputTypeAndKeepingAllChangesNothing() {
         NDArray x = tokens(new float[][] {{1, 2}, {3, 4}}).toType(DataType.FLOAT16, false);
         NDArray merged = merger.merge(x, new int[] {0, 1});

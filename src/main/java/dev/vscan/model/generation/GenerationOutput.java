@@ -19,11 +19,12 @@ import java.util.List;
  * @param cropsPerImage        per image, the crops the vision tower ran (1 for LLaVA-1.5; base and tiles for NeXT)
  * @param newlinesPerImage     per image, the newline tokens among its visual tokens (NeXT's one per grid row,
  *                             always kept by stage 1; 0 for LLaVA-1.5)
+ * @param reductionTraces      per image, what stage 1 and stage 2 kept and where dropped patches were merged
  */
 public record GenerationOutput(long[] tokens, FinishReason finishReason, int textTokens, int[] visualTokensIn,
         int[] visualTokensKept, int[] tokensPerLayer, int[] visualTokensPerLayer, List<int[]> keptPatchIndices,
         PhaseTimings timings, int batchSize, double decodeBatch, int[] cropsPerImage,
-        int[] newlinesPerImage) {
+        int[] newlinesPerImage, List<ReductionTrace> reductionTraces) {
 
     /** Mean milliseconds per token after the first; 0 when it generated one token or none. */
     public double millisPerOutputToken() {

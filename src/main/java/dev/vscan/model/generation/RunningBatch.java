@@ -3,8 +3,10 @@ package dev.vscan.model.generation;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.NDManager;
 import dev.vscan.model.LlavaModel;
+import dev.vscan.model.extension.ReducedImage;
 import dev.vscan.model.llama.SequenceCache;
 import java.util.ArrayList;
+import java.util.Arrays;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
@@ -223,6 +225,40 @@ public final class RunningBatch implements AutoCloseable {
         }
         return new RunningSequence.Prompt(g.textTokens()[r], in, kept, g.result().tokensPerLayer()[r],
                 g.result().visualPerLayer()[r], indices, g.visionNanos(), g.reductionNanos(), g.prefillNanos(),
-                g.images().size(), crops, newlines);
+                g.images().size(), crops, newlines, traces(reduced, g.result().visualReachingLastLayer()[r]));
+    }
+
+    /**
+     * Each image's trace. The prompt's visual tokens are the images' kept tokens in order, so the k-th
+     * visual token stands for a known image and patch; should a prompt ever hold more visual tokens than
+     * its images gave, the traces say nothing about stage 2 rather than something wrong.
+     */
+    static List<ReductionTrace> traces(List<ReducedImage> images, int[] reaching) {
+        int total = 0;
+        for (ReducedImage image : images) {
+            total += image.tokens();
+        }
+        boolean mapped = reaching.length == 0 || reaching[reaching.length - 1] < total;
+        List<ReductionTrace> out = new ArrayList<>();
+        int first = 0;
+        int next = 0;
+        for (ReducedImage image : images) {
+            int[] survivors = null;
+            if (mapped) {
+                int end = next;
+                while (end < reaching.length && reaching[end] < first + image.tokens()) {
+                    end++;
+                }
+                survivors = new int[end - next];
+                for (int i = next; i < end; i++) {
+                    survivors[i - next] = image.keptPatchIndices()[reaching[i] - first];
+                }
+                Arrays.sort(survivors);
+                next = end;
+            }
+            out.add(new ReductionTrace(image.keptPatchIndices().clone(), image.stageOne(), survivors));
+            first += image.tokens();
+        }
+        return out;
     }
 }

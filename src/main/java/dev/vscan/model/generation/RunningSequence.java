@@ -26,7 +26,8 @@ public final class RunningSequence {
     /** What the prompt side measured for this sequence, kept as plain numbers for its output. */
     record Prompt(int textTokens, int[] visualTokensIn, int[] visualTokensKept, int[] tokensPerLayer,
             int[] visualTokensPerLayer, List<int[]> keptPatchIndices, long visionNanos, long reductionNanos,
-            long prefillNanos, int groupSize, int[] cropsPerImage, int[] newlinesPerImage) {}
+            long prefillNanos, int groupSize, int[] cropsPerImage, int[] newlinesPerImage,
+            List<ReductionTrace> reductionTraces) {}
 
     RunningSequence(GenerationRequest request, SequenceListener listener, SequenceCache cache, Prompt prompt) {
         this.request = request;
@@ -118,6 +119,6 @@ public final class RunningSequence {
         listener.onFinished(new GenerationOutput(Arrays.copyOf(tokens, generated), finishReason, prompt.textTokens(),
                 prompt.visualTokensIn(), prompt.visualTokensKept(), prompt.tokensPerLayer(),
                 prompt.visualTokensPerLayer(), prompt.keptPatchIndices(), timings, prompt.groupSize(), decodeBatch,
-                prompt.cropsPerImage(), prompt.newlinesPerImage()));
+                prompt.cropsPerImage(), prompt.newlinesPerImage(), prompt.reductionTraces()));
     }
 }

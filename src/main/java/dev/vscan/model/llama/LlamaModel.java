@@ -155,7 +155,8 @@ public final class LlamaModel {
             nextPosition[b] = tokenPositions.get(b).max() + 1;
             validatePruner(pruners.get(b));
         }
-        PaddedBatch state = PaddedBatch.leftPad(sequences, positions, visual.toArray(new boolean[0][]));
+        boolean[][] promptVisual = visual.toArray(new boolean[0][]);
+        PaddedBatch state = PaddedBatch.leftPad(sequences, positions, promptVisual);
         List<SequenceCache> caches = new ArrayList<>();
         for (int b = 0; b < batch; b++) {
             caches.add(new SequenceCache(cacheParent, layers.size(), nextPosition[b], reserve[b]));
@@ -207,7 +208,11 @@ public final class LlamaModel {
             }
         }
         NDArray last = state.hidden().get(new NDIndex(":, -1, :"));
-        return new PrefillResult(logits(last), new KvCache(caches), tokensPerLayer, visualPerLayer);
+        int[][] reaching = new int[batch][];
+        for (int b = 0; b < batch; b++) {
+            reaching[b] = visualReaching(promptVisual[b], state.origin(b), state.visual(b));
+        }
+        return new PrefillResult(logits(last), new KvCache(caches), tokensPerLayer, visualPerLayer, reaching);
     }
 
     /**
@@ -361,6 +366,22 @@ public final class LlamaModel {
                 ? rotary.table(rows.getManager(), new long[][][] {state.positions(b)}, rows.getDataType()) : null;
         NDArray scores = layers.get(layerIndex).probeLastTokenAttention(rows, rope);
         return Precision.toFloat32(scores).toFloatArray();
+    }
+
+    /** The prompt-order ordinals of the visual tokens still present, from each row's origin in the prompt. */
+    private static int[] visualReaching(boolean[] promptVisual, int[] origin, boolean[] visualNow) {
+        int[] ordinal = new int[promptVisual.length];
+        for (int t = 0, v = 0; t < promptVisual.length; t++) {
+            ordinal[t] = promptVisual[t] ? v++ : -1;
+        }
+        int n = 0;
+        int[] out = new int[origin.length];
+        for (int t = 0; t < origin.length; t++) {
+            if (visualNow[t]) {
+                out[n++] = ordinal[origin[t]];
+            }
+        }
+        return Arrays.copyOf(out, n);
     }
 
     private static int[] survivors(boolean[] visual, int[] visualTokens, int[] keptVisual) {

@@ -24,16 +24,30 @@ final class PaddedBatch {
     private final NDArray hidden;
     private final long[][][] positions;
     private final boolean[][] visual;
+    /** Per sequence, each row's index in the prompt as it entered the first layer. */
+    private final int[][] origin;
     private final int length;
 
-    private PaddedBatch(NDArray hidden, long[][][] positions, boolean[][] visual) {
+    private PaddedBatch(NDArray hidden, long[][][] positions, boolean[][] visual, int[][] origin) {
         this.hidden = hidden;
         this.positions = positions;
         this.visual = visual;
+        this.origin = origin;
         this.length = (int) hidden.getShape().get(1);
     }
 
     static PaddedBatch leftPad(List<NDArray> rows, long[][][] positions, boolean[][] visual) {
+        int[][] origin = new int[rows.size()][];
+        for (int b = 0; b < origin.length; b++) {
+            origin[b] = new int[(int) rows.get(b).getShape().get(0)];
+            for (int i = 0; i < origin[b].length; i++) {
+                origin[b][i] = i;
+            }
+        }
+        return leftPad(rows, positions, visual, origin);
+    }
+
+    private static PaddedBatch leftPad(List<NDArray> rows, long[][][] positions, boolean[][] visual, int[][] origin) {
         int maxLength = 0;
         for (NDArray r : rows) {
             maxLength = Math.max(maxLength, (int) r.getShape().get(0));
@@ -44,7 +58,7 @@ final class PaddedBatch {
             long width = r.getShape().get(1);
             padded.add(pad == 0 ? r : r.getManager().zeros(new Shape(pad, width), r.getDataType()).concat(r, 0));
         }
-        return new PaddedBatch(NDArrays.stack(padded), positions, visual);
+        return new PaddedBatch(NDArrays.stack(padded), positions, visual, origin);
     }
 
     NDArray hidden() {
@@ -52,7 +66,12 @@ final class PaddedBatch {
     }
 
     PaddedBatch withHidden(NDArray newHidden) {
-        return new PaddedBatch(newHidden, positions, visual);
+        return new PaddedBatch(newHidden, positions, visual, origin);
+    }
+
+    /** Where sequence {@code b}'s rows were in its prompt before any pruning. */
+    int[] origin(int b) {
+        return origin[b];
     }
 
     int batchSize() {
@@ -125,16 +144,19 @@ final class PaddedBatch {
     PaddedBatch regather(int[][] keep, long[][][] newPositions) {
         List<NDArray> rows = new ArrayList<>();
         boolean[][] newVisual = new boolean[keep.length][];
+        int[][] newOrigin = new int[keep.length][];
         for (int b = 0; b < keep.length; b++) {
             long[] idx = new long[keep[b].length];
             newVisual[b] = new boolean[keep[b].length];
+            newOrigin[b] = new int[keep[b].length];
             for (int i = 0; i < idx.length; i++) {
                 idx[i] = keep[b][i];
                 newVisual[b][i] = visual[b][keep[b][i]];
+                newOrigin[b][i] = origin[b][keep[b][i]];
             }
             NDArray index = hidden.getManager().create(idx);
             rows.add(rows(b).get(index));
         }
-        return leftPad(rows, newPositions, newVisual);
+        return leftPad(rows, newPositions, newVisual, newOrigin);
     }
 }
