@@ -3,6 +3,7 @@ package dev.vscan.reduction;
 import ai.djl.ndarray.NDArray;
 import ai.djl.ndarray.types.DataType;
 import dev.vscan.model.extension.ReducedImage;
+import dev.vscan.model.extension.StageOneTrace;
 import dev.vscan.model.extension.ScoredImageFeatures;
 import dev.vscan.model.extension.ScoredTokenReducer;
 import java.util.Set;
@@ -127,9 +128,15 @@ public final class QwenVScanReducer implements ScoredTokenReducer {
         if (keeps(image.count()) >= image.count()) {
             return ScoredTokenReducer.NONE.reduce(image);
         }
-        int[] kept = select(image).kept();
-        NDArray tokens = merge ? merger.merge(image.tokens(), kept) : rows(image.tokens(), kept);
-        return new ReducedImage(tokens, kept);
+        ScanSelection selection = select(image);
+        int[] kept = selection.kept();
+        if (!merge) {
+            return new ReducedImage(rows(image.tokens(), kept), kept,
+                    StageOneTrace.withoutMerging(selection.local(), selection.global(), kept, image.count()));
+        }
+        TokenMerger.Merged merged = merger.mergeTracked(image.tokens(), kept);
+        return new ReducedImage(merged.tokens(), kept,
+                new StageOneTrace(selection.local(), selection.global(), merged.targets()));
     }
 
     private static float[] scores(ScoredImageFeatures image, int block, boolean needed) {

@@ -136,6 +136,9 @@ class QwenVlReferenceTest {
         assertArrayEquals(java.util.Arrays.stream(ReferenceParityTest.longs(vscan.get("kept_after_stage1")))
                 .mapToInt(i -> (int) i).toArray(), out.keptPatchIndices().get(0));
         assertEquals(vscan.get("r2").asInt(), out.visualTokensAfterStage2());
+        // the picture of the reduction: the same tokens stage 2 kept, as raster indices of the image
+        assertArrayEquals(java.util.Arrays.stream(ints(vscan.get("kept_after_stage2"))).sorted().toArray(),
+                out.reductionTraces().get(0).reachedLastLayer());
     }
 
     @Test
@@ -145,7 +148,16 @@ class QwenVlReferenceTest {
         JsonNode vscan = two.get("vscan");
         RecordingPruner pruner = new RecordingPruner(
                 new MiddleLayerPruner(vscan.get("layer").asInt(), vscan.get("r2").asInt(), false));
-        assertRun(vscan, request(two, List.of(first, second), vscan(vscan.get("r1_ratio").asDouble()), pruner));
+        GenerationRequest reduced = request(two, List.of(first, second), vscan(vscan.get("r1_ratio").asDouble()), pruner);
+        assertRun(vscan, reduced);
         assertArrayEquals(ints(vscan.get("kept_after_stage2_within_stage1")), withinImages(pruner.calls().get(0)));
+        // stage 2 ranks both images together; each image's picture shows its own survivors
+        GenerationOutput out = generator.generate(List.of(reduced)).get(0);
+        for (int image = 0; image < 2; image++) {
+            int which = image;
+            int[] expectedSurvivors = java.util.stream.StreamSupport.stream(vscan.get("kept_after_stage2").spliterator(), false)
+                    .filter(pair -> pair.get(0).asInt() == which).mapToInt(pair -> pair.get(1).asInt()).sorted().toArray();
+            assertArrayEquals(expectedSurvivors, out.reductionTraces().get(image).reachedLastLayer(), "image " + image);
+        }
     }
 }

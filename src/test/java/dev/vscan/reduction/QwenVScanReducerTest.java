@@ -121,6 +121,11 @@ class QwenVScanReducerTest {
         assertArrayEquals(kept, reduced.keptPatchIndices());
         assertArrayEquals(expectedMerge(rows, kept, mergeTarget), reduced.embeddings().toFloatArray(),
                 1e-6f);
+        // and the trace says the same: the scans' picks and where every dropped token went
+        assertArrayEquals(ints(vscan.get("local_indices")), reduced.stageOne().localPicks());
+        assertArrayEquals(ints(vscan.get("global_indices")), reduced.stageOne().globalPicks());
+        int[] targets = IntStream.range(0, 72).map(t -> mergeTarget.getOrDefault(t, t)).toArray();
+        assertArrayEquals(targets, reduced.stageOne().mergeTargets());
     }
 
     @Test
