@@ -197,30 +197,60 @@ final class TransactionalProcessor implements AutoCloseable {
             return;
         }
         Map<TopicPartition, PartitionProgress> before = snapshot();
+        Map<TopicPartition, OffsetAndMetadata> sent = Map.of();
         try {
             producer.beginTransaction();
             for (AnswerQueue.Pending pending : batch) {
                 for (ProducerRecord<byte[], byte[]> record : records.of(pending.answer())) {
                     producer.send(record);
                 }
-                Receipt receipt = (Receipt) pending.answer().receipt();
-                progress.get(receipt.partition()).answered(receipt.offset());
             }
-            producer.sendOffsetsToTransaction(offsets(), consumer.groupMetadata());
+            markAnswered(batch);
+            sent = offsets();
+            producer.sendOffsetsToTransaction(sent, consumer.groupMetadata());
             producer.commitTransaction();
-            transactions++;
-            batch.forEach(p -> p.committed().complete(null));
-        } catch (ProducerFencedException e) {
-            restore(before);
-            batch.forEach(p -> p.committed().completeExceptionally(e));
-            throw e;
+            committed(batch);
         } catch (KafkaException e) {
+            // A failed commit may still have committed: a broker that went away after writing the commit, a
+            // retried end of transaction answered as fenced. The new producer's initialization settles the old
+            // transaction either way; the offsets it wrote tell which way.
             LOG.warnf("a transaction of %d answer(s) failed (%s); retrying with a new producer", batch.size(),
                     e.toString());
             restore(before);
-            carried.addAll(batch);
             replaceProducer();
+            if (!sent.isEmpty() && committedNow(sent)) {
+                LOG.infof("the failed transaction of %d answer(s) had committed", batch.size());
+                markAnswered(batch);
+                committed(batch);
+            } else {
+                carried.addAll(batch);
+            }
         }
+    }
+
+    private void markAnswered(List<AnswerQueue.Pending> batch) {
+        for (AnswerQueue.Pending pending : batch) {
+            Receipt receipt = (Receipt) pending.answer().receipt();
+            progress.get(receipt.partition()).answered(receipt.offset());
+        }
+    }
+
+    private void committed(List<AnswerQueue.Pending> batch) {
+        transactions++;
+        batch.forEach(p -> p.committed().complete(null));
+    }
+
+    /** Whether the group's committed offsets are those a transaction sent (asked until the broker answers). */
+    private boolean committedNow(Map<TopicPartition, OffsetAndMetadata> sent) {
+        while (running) {
+            try {
+                Map<TopicPartition, OffsetAndMetadata> now = consumer.committed(sent.keySet(), Duration.ofSeconds(10));
+                return sent.equals(now);
+            } catch (KafkaException e) {
+                LOG.warnf("cannot read the committed offsets yet (%s); retrying", e.toString());
+            }
+        }
+        return false;
     }
 
     /** An answer to a record of a partition this worker no longer owns (or owned before): its next owner answers. */
