@@ -2,6 +2,7 @@ package dev.vscan.cli;
 
 import java.util.ArrayList;
 import java.util.HashMap;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
 import java.util.Set;
@@ -31,6 +32,16 @@ final class Arguments {
                 positional.add(a);
             }
         }
+    }
+
+    /** The option names of several groups together, e.g. a command's own and the shared Kafka ones. */
+    @SafeVarargs
+    static Set<String> union(Set<String>... groups) {
+        Set<String> all = new HashSet<>();
+        for (Set<String> group : groups) {
+            all.addAll(group);
+        }
+        return Set.copyOf(all);
     }
 
     List<String> positional() {

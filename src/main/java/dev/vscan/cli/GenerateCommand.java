@@ -40,14 +40,13 @@ import java.util.Set;
 /** {@code generate --model DIR --image FILE... --prompt TEXT [...]}: answers one question. */
 final class GenerateCommand {
 
+    private static final Set<String> VALUED = Arguments.union(WireOptions.NAMES, Set.of("model", "image", "prompt", "device",
+            "local-layer", "deep-layer", "windows", "repetition-penalty"));
+
     private GenerateCommand() {}
 
     static int run(String[] args, PrintStream out) {
-        Arguments a = new Arguments(args, 1,
-                Set.of("model", "image", "prompt", "max-new-tokens", "temperature", "top-p", "seed", "device",
-                        "reduction", "budget", "r1", "r2", "layer", "local-layer", "deep-layer", "windows", "positions",
-                        "repetition-penalty", "r1-ratio", "r2-ratio", "fraction"),
-                Set.of("json", "ignore-eos"));
+        Arguments a = new Arguments(args, 1, VALUED, Set.of("json", "ignore-eos"));
         if (!a.positional().isEmpty()) {
             throw new UsageException("unexpected argument '" + a.positional().get(0) + "'");
         }
@@ -59,7 +58,7 @@ final class GenerateCommand {
         double penalty = a.decimal("repetition-penalty",
                 ConfigLoader.loadGeneration(modelDir).repetitionPenaltyOrNone());
         OptionsTranslator translator = new OptionsTranslator(32, SamplingParams.MAX_NEW_TOKENS_LIMIT, penalty);
-        RequestOptions wire = wireOptions(a);
+        RequestOptions wire = WireOptions.from(a);
         SamplingParams sampling = translator.sampling(wire);
         if (a.flag("ignore-eos")) {
             sampling = sampling.ignoringEos();
@@ -129,36 +128,16 @@ final class GenerateCommand {
         return Main.OK;
     }
 
-    /** The options as a request would carry them, so that the command line and the service read them alike. */
-    private static RequestOptions wireOptions(Arguments a) {
-        Integer maxNew = optionalInt(a, "max-new-tokens");
-        Double temperature = optionalDecimal(a, "temperature");
-        Double topP = optionalDecimal(a, "top-p");
-        Long seed = a.string("seed", null) == null ? null : a.longValue("seed", 0);
-        // a share of each image's visual tokens: the paper's presets are 1/3, 2/9 and 1/9 (192 / 128 / 64 of 576)
-        return new RequestOptions(maxNew, temperature, topP, seed, a.string("reduction", null), optionalInt(a, "budget"),
-                optionalInt(a, "r1"), optionalInt(a, "r2"), optionalInt(a, "layer"), a.string("positions", null),
-                optionalDecimal(a, "r1-ratio"), optionalDecimal(a, "r2-ratio"), optionalDecimal(a, "fraction"));
-    }
-
     /** The request's reduction, then the scan overrides only the command line offers. */
     private static ReductionConfig reduction(Arguments a, RequestOptions wire) {
         ReductionConfig config = OptionsTranslator.reduction(wire);
-        Integer localLayer = optionalInt(a, "local-layer");
-        Integer deepLayer = optionalInt(a, "deep-layer");
-        Integer windows = optionalInt(a, "windows");
+        Integer localLayer = WireOptions.optionalInt(a, "local-layer");
+        Integer deepLayer = WireOptions.optionalInt(a, "deep-layer");
+        Integer windows = WireOptions.optionalInt(a, "windows");
         if (localLayer != null || deepLayer != null || windows != null) {
             config = config.withScan(localLayer, deepLayer, windows);
         }
         return config;
-    }
-
-    private static Integer optionalInt(Arguments a, String name) {
-        return a.string(name, null) == null ? null : a.integer(name, 0);
-    }
-
-    private static Double optionalDecimal(Arguments a, String name) {
-        return a.string(name, null) == null ? null : a.decimal(name, 0);
     }
 
     /** The decoder's message says what is wrong with an image; only the caller knows which file it was. */

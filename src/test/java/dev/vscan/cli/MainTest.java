@@ -330,6 +330,38 @@ class MainTest {
         assertTrue(help.out().startsWith("usage:") && help.out().contains("generate --model DIR"), help.out());
     }
 
+    @Test
+    void helpListsEveryCommandAndExplainsOne() {
+        String all = run("--help").out();
+        for (String command : List.of("generate", "send", "follow", "tiny-checkpoint", "convert-checkpoint", "train",
+                "eval", "samples", "broker")) {
+            assertTrue(all.contains("\n  " + command + " "), command + " missing from: " + all);
+        }
+        Result send = run("help", "send");
+        assertEquals(0, send.status());
+        assertEquals("", send.err());
+        assertTrue(send.out().startsWith("usage: send --prompt TEXT") && send.out().contains("--images-from DIR")
+                && send.out().contains("--kafka key=value"), send.out());
+        assertEquals(send, run("send", "--help"));
+        assertEquals("error: unknown command 'serve'; choose among generate, send, follow, tiny-checkpoint,"
+                + " convert-checkpoint, train, eval, samples, broker", badInput(run("help", "serve")));
+    }
+
+    @Test
+    void sendAndFollowRefuseBadOptionsBeforeTheyConnect() {
+        // no broker listens on port 1: each of these must fail before trying
+        assertEquals("error: --wait must be 0 or more seconds, got -1",
+                badInput(run("send", "--bootstrap", "127.0.0.1:1", "--prompt", "hi", "--wait", "-1")));
+        assertEquals("error: unknown option --images",
+                badInput(run("send", "--bootstrap", "127.0.0.1:1", "--prompt", "hi", "--images", "a.png")));
+        assertEquals("error: --topics: unknown 'result'; choose among results,telemetry,dlq",
+                badInput(run("follow", "--bootstrap", "127.0.0.1:1", "--topics", "result,dlq")));
+        assertEquals("error: --count must be 0 (no limit) or more, got -2",
+                badInput(run("follow", "--bootstrap", "127.0.0.1:1", "--count", "-2")));
+        assertEquals("error: follow takes options only, got 'vscan.results'",
+                badInput(run("follow", "vscan.results")));
+    }
+
     /** A running broker is BrokerProcessTest's; here it refuses what it cannot run before it starts. */
     @Test
     void brokerRefusesBadOptionsBeforeItStarts() {
