@@ -20,7 +20,7 @@ final class RecordSummary {
             return head + " " + error.path("code").asText("no_code") + ": " + error.path("message").asText("");
         }
         JsonNode tokens = r.path("tokens");
-        return head + ": " + r.path("answer").asText() + " (visual " + tokens.path("visual").asInt() + ", generated "
+        return head + ": " + r.path("answer").asText().strip() + " (visual " + tokens.path("visual").asInt() + ", generated "
                 + tokens.path("generated").asInt() + ", " + ms(r.path("timings").path("total_ms")) + ")";
     }
 

@@ -7,7 +7,8 @@ import java.io.PrintStream;
 import java.io.UncheckedIOException;
 
 /**
- * Prints the results {@code send} waits for, one line each: {@code id: answer}, or for a request that was not
+ * Prints the results {@code send} waits for, one line each: {@code id: answer} (the answer without the spaces
+ * around it that the model may generate), or for a request that was not
  * answered {@code id: status code: message} (e.g. {@code q1: invalid image_undecodable: ...}); with
  * {@code --json} the result record itself, one JSON object a line.
  */
@@ -43,7 +44,7 @@ final class ResultPrinter {
     /** The human line of one result. */
     static String line(String id, JsonNode result) {
         if (isOk(result)) {
-            return id + ": " + result.path("answer").asText();
+            return id + ": " + result.path("answer").asText().strip();
         }
         JsonNode error = result.path("error");
         return id + ": " + result.path("status").asText("?") + " " + error.path("code").asText("no_code") + ": "

@@ -55,7 +55,8 @@ final class SendCommand {
         }
         try (TopicReader results = TopicReader.open(settings, List.of(settings.topics().results()), false)) {
             produce(settings, requests);
-            return await(results, requests, new ResultPrinter(out, a.flag("json")), Duration.ofSeconds(wait));
+            return await(results, requests, new ResultPrinter(out, a.flag("json")), Duration.ofSeconds(wait),
+                    a.string("id", null) != null);
         } catch (RuntimeException e) {
             throw KafkaErrors.explain(settings, e);
         }
@@ -95,7 +96,7 @@ final class SendCommand {
     }
 
     private static int await(TopicReader results, List<SendRequests.Outgoing> requests, ResultPrinter printer,
-            Duration wait) {
+            Duration wait, boolean idGiven) {
         Set<String> pending = new LinkedHashSet<>();
         requests.forEach(r -> pending.add(r.id()));
         boolean allOk = true;
@@ -103,7 +104,7 @@ final class SendCommand {
         while (!pending.isEmpty()) {
             long left = deadline - System.nanoTime();
             if (left <= 0) {
-                throw new IllegalStateException(missing(pending, requests.size(), wait));
+                throw new IllegalStateException(missing(pending, requests.size(), wait, idGiven));
             }
             for (ConsumerRecord<String, byte[]> r : results.poll(Duration.ofNanos(Math.min(left, 500_000_000L)))) {
                 if (r.key() != null && pending.remove(r.key())) {
@@ -114,10 +115,13 @@ final class SendCommand {
         return allOk ? Main.OK : Main.FAILED;
     }
 
-    private static String missing(Set<String> pending, int sent, Duration wait) {
+    private static String missing(Set<String> pending, int sent, Duration wait, boolean idGiven) {
         List<String> shown = pending.stream().limit(10).toList();
         String more = pending.size() > shown.size() ? " and " + (pending.size() - shown.size()) + " more" : "";
         return "no result within " + wait.toSeconds() + " s for " + pending.size() + " of " + sent + " requests: "
-                + String.join(", ", shown) + more + "; --wait SECONDS waits longer";
+                + String.join(", ", shown) + more + "; --wait SECONDS waits longer"
+                // the service answers an id once within its vscan.dedup.window and skips repeats silently
+                + (idGiven ? ", and an --id the service saw within vscan.dedup.window (10 min by default) is not answered"
+                        + " again" : "");
     }
 }

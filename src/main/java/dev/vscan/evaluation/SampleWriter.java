@@ -35,7 +35,7 @@ public final class SampleWriter {
 
                 Held-out questions (seed %d, never seen in training) and the answers the built-in model gives with all
                 of its visual tokens. Regenerate with
-                `./mvnw -q exec:java -Dexec.args="samples --model DIR --out samples"`.
+                `bin/vscan samples --model DIR --out samples`.
 
                 | image(s) | question | expected | model |
                 |---|---|---|---|

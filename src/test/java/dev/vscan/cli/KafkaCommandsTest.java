@@ -114,8 +114,8 @@ class KafkaCommandsTest {
             assertEquals(1, r.status());
             assertEquals(Set.of("m-ok: 1 image, 'hi', max default", "m-bad: invalid image_undecodable: refused m-bad"),
                     lines(r.out()));
-            assertEquals("error: no result within 5 s for 1 of 3 requests: m-none; --wait SECONDS waits longer",
-                    r.err().strip());
+            assertEquals("error: no result within 5 s for 1 of 3 requests: m-none; --wait SECONDS waits longer, and an"
+                    + " --id the service saw within vscan.dedup.window (10 min by default) is not answered again", r.err().strip());
         }
     }
 

@@ -18,10 +18,13 @@ import java.nio.charset.StandardCharsets;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
 
-/** The lines send and follow print for the service's records, written here as the service writes them. */
+/**
+ * The lines send and follow print for the service's records, written here as the service writes them (answers
+ * come with the space the tokenizer puts before a word).
+ */
 class RecordSummaryTest {
 
-    private static final InferenceResult OK = new InferenceResult("q1", Status.ok, "blue", null,
+    private static final InferenceResult OK = new InferenceResult("q1", Status.ok, " blue", null,
             new TokenCounts(640, 64, 576, 4), new Timings(1, 2, 3, 4, 12.34, 5, 0.5), "builtin-shapes-vqa");
     private static final InferenceResult INVALID = InferenceResult.failure("q2", Status.invalid, "image_undecodable",
             "images[0]: image is in an unrecognised format", "builtin-shapes-vqa");

@@ -17,7 +17,7 @@ import java.util.List;
 import java.util.concurrent.TimeUnit;
 
 /** The packaged application (target/quarkus-app) in a process of its own, on a free HTTP port, once ready. */
-final class PackagedService {
+public final class PackagedService {
 
     private static final HttpClient HTTP = HttpClient.newHttpClient();
 
@@ -35,7 +35,7 @@ final class PackagedService {
      * Starts the service with these JVM options (heap, {@code -Dkey=value} settings) and waits until
      * /q/health/ready answers 200; its output is appended to {@code log}.
      */
-    static PackagedService start(List<String> jvmOptions, Path log) throws Exception {
+    public static PackagedService start(List<String> jvmOptions, Path log) throws Exception {
         Path jar = Path.of("target", "quarkus-app", "quarkus-run.jar");
         assertTrue(Files.exists(jar), "package the application first: " + jar);
         int port = freePort();
@@ -75,13 +75,13 @@ final class PackagedService {
     }
 
     /** SIGKILL: no shutdown hook runs, nothing is flushed or committed. */
-    void kill() throws InterruptedException {
+    public void kill() throws InterruptedException {
         process.destroyForcibly();
         process.waitFor();
     }
 
     /** SIGTERM and the service's own shutdown; SIGKILL if that takes over a minute. */
-    void stop() throws InterruptedException {
+    public void stop() throws InterruptedException {
         process.destroy();
         if (!process.waitFor(60, TimeUnit.SECONDS)) {
             kill();
