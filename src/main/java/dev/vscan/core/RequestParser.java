@@ -152,8 +152,13 @@ public final class RequestParser {
      * ({@link #userTurn}).
      */
     public static List<ChatMessage> conversation(InferenceRequest request) {
+        return conversation(request, request.images() == null ? 0 : request.images().size());
+    }
+
+    /** The conversation of a request whose prompt goes with {@code images} images. */
+    public static List<ChatMessage> conversation(InferenceRequest request, int images) {
         if (request.messages() == null) {
-            return List.of(userTurn(request.prompt(), request.images() == null ? 0 : request.images().size()));
+            return List.of(userTurn(request.prompt(), images));
         }
         List<ChatMessage> turns = new ArrayList<>();
         for (Message m : request.messages()) {

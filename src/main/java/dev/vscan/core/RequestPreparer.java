@@ -95,7 +95,7 @@ public final class RequestPreparer implements AutoCloseable {
                 ? InferenceRequest.RequestOptions.defaults() : request.options();
         SamplingParams sampling = options().sampling(options);
         ReductionPlan plan = plan(options, pixels);
-        String prompt = render(request);
+        String prompt = render(request, images.size());
         long[] ids = tokenizer.encode(prompt, template.addSpecialTokens(prompt));
         GenerationRequest generation = new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner(),
                 plan.positions(), plan.scoredReducer());
@@ -105,8 +105,8 @@ public final class RequestPreparer implements AutoCloseable {
     }
 
     /** A conversation the template refuses (a role or an order it does not take) is the request's fault. */
-    private String render(InferenceRequest request) {
-        List<ChatMessage> conversation = RequestParser.conversation(request);
+    private String render(InferenceRequest request, int images) {
+        List<ChatMessage> conversation = RequestParser.conversation(request, images);
         if (request.messages() == null) {
             return template.render(conversation);
         }
