@@ -45,6 +45,7 @@ public final class InferenceService {
     private final Settings settings;
     private final ModelRepository models;
     private final AnswerSink sink;
+    private final StreamSink stream;
     private final ServingMetrics metrics;
     private final RequestBatcher<InferenceJob> batcher;
     private final List<ServingEngine> engines = new ArrayList<>();
@@ -53,9 +54,16 @@ public final class InferenceService {
     private volatile Throwable loadFailure;
 
     public InferenceService(Settings settings, ModelRepository models, AnswerSink sink, ServingMetrics metrics) {
+        this(settings, models, sink, StreamSink.NONE, metrics);
+    }
+
+    /** @param stream where streamed answers' text goes while it is generated */
+    public InferenceService(Settings settings, ModelRepository models, AnswerSink sink, StreamSink stream,
+            ServingMetrics metrics) {
         this.settings = settings;
         this.models = models;
         this.sink = sink;
+        this.stream = stream;
         this.metrics = metrics;
         this.batcher = new RequestBatcher<>(settings.batch());
         metrics.queueDepth(batcher::size);
@@ -84,7 +92,7 @@ public final class InferenceService {
             metrics.runningSet(() -> engines.stream().mapToInt(ServingEngine::size).sum(),
                     () -> engines.stream().mapToLong(ServingEngine::kvTokens).sum());
             WorkerPool<InferenceJob> started = new WorkerPool<>(batcher, admission, workers,
-                    i -> new RunningJobs(engines.get(i), "worker-" + i, models.modelId(), sink, metrics));
+                    i -> new RunningJobs(engines.get(i), "worker-" + i, models.modelId(), sink, stream, metrics));
             started.start();
             pool = started;
             ready = true;

@@ -82,7 +82,7 @@ public final class RequestAdmission {
             RequestPreparer.Prepared prepared = preparer().prepare(parsed.request(), fetch(parsed.request()));
             return new Admitted(new InferenceJob(id, prepared.request(), prepared.reduction(), deadline,
                     routing.priorityOrDefault(), in.receivedNanos(), prepared.visualTokens(), prepared.kvTokens(),
-                    in.receipt(), () -> {}));
+                    in.receipt(), () -> {}, AnswerOptions.of(parsed.request().options())));
         } catch (InvalidRequestException e) {
             return new Refused(id != null ? id : replyId(in), Status.invalid, e.wireCode(), e.getMessage());
         } catch (RuntimeException e) {

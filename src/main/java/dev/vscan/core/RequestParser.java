@@ -3,9 +3,12 @@ package dev.vscan.core;
 import com.fasterxml.jackson.core.JsonProcessingException;
 import com.fasterxml.jackson.databind.JsonNode;
 import dev.vscan.model.text.ChatMessage;
+import dev.vscan.model.text.ContentPart;
 import dev.vscan.model.text.LlavaPrompt;
 import dev.vscan.wire.InferenceRequest;
 import dev.vscan.wire.InferenceRequest.ImageInput;
+import dev.vscan.wire.InferenceRequest.Message;
+import dev.vscan.wire.InferenceRequest.Part;
 import dev.vscan.wire.InferenceRequest.RequestOptions;
 import dev.vscan.wire.InvalidRequestException;
 import dev.vscan.wire.InvalidRequestException.Code;
@@ -23,7 +26,7 @@ import java.util.regex.Pattern;
  * Turns the bytes of a request record into an {@link InferenceRequest} the workers can trust, or refuses
  * it with the {@link InvalidRequestException.Code} a client can act on. Checks run from the cheapest to
  * the most specific: JSON syntax, image count, the schema, the service's limits, the prompt's
- * placeholders, then the consistency of the reduction options.
+ * placeholders (or the conversation's turns and image parts), then the consistency of the reduction options.
  *
  * <p>The request id comes from the body's {@code id}, else the {@value #REQUEST_ID_HEADER} header, else
  * the record key, else a random UUID. When the body and the header both carry one, the body wins and the
@@ -78,9 +81,14 @@ public final class RequestParser {
         String id = resolveId(body.id(), recordKey, headers);
         List<ImageInput> images = body.images() == null ? List.of() : List.copyOf(body.images());
         RequestOptions options = body.options() == null ? RequestOptions.defaults() : body.options();
-        checkPrompt(body.prompt(), images.size());
+        if (body.messages() != null) {
+            checkMessages(body.messages(), images.size());
+        } else {
+            checkPrompt(body.prompt(), images.size());
+        }
         checkOptions(options);
-        return new ParsedRequest(id, new InferenceRequest(id, images, body.prompt(), options));
+        return new ParsedRequest(id, new InferenceRequest(id, images, body.prompt(), options,
+                body.messages() == null ? null : List.copyOf(body.messages())));
     }
 
     /**
@@ -137,6 +145,30 @@ public final class RequestParser {
             throw new IllegalArgumentException("prompt must not be null");
         }
         return prompt.contains(LlavaPrompt.IMAGE_PLACEHOLDER) ? ChatMessage.user(prompt) : ChatMessage.user(images, prompt);
+    }
+
+    /**
+     * The conversation the model renders: the request's messages, or its prompt as one user turn
+     * ({@link #userTurn}).
+     */
+    public static List<ChatMessage> conversation(InferenceRequest request) {
+        return conversation(request, request.images() == null ? 0 : request.images().size());
+    }
+
+    /** The conversation of a request whose prompt goes with {@code images} images. */
+    public static List<ChatMessage> conversation(InferenceRequest request, int images) {
+        if (request.messages() == null) {
+            return List.of(userTurn(request.prompt(), images));
+        }
+        List<ChatMessage> turns = new ArrayList<>();
+        for (Message m : request.messages()) {
+            List<ContentPart> parts = new ArrayList<>();
+            for (Part p : m.content()) {
+                parts.add(Part.IMAGE.equals(p.type()) ? new ContentPart.Image() : new ContentPart.Text(p.text()));
+            }
+            turns.add(new ChatMessage(m.role(), parts));
+        }
+        return turns;
     }
 
     /** How many {@code <image>} placeholders {@code prompt} holds (non-overlapping). */
@@ -241,6 +273,43 @@ public final class RequestParser {
             throw new InvalidRequestException(Code.PROMPT_MISMATCH, "/prompt: has " + plural(placeholders,
                     LlavaPrompt.IMAGE_PLACEHOLDER + " placeholder") + " but the request has " + plural(images, "image")
                     + "; put one placeholder per image, or none to place the images first");
+        }
+    }
+
+    /** The schema checked roles and part shapes; here what depends on the whole conversation and the limits. */
+    private void checkMessages(List<Message> messages, int images) {
+        int chars = 0;
+        int imageParts = 0;
+        for (int i = 0; i < messages.size(); i++) {
+            Message m = messages.get(i);
+            for (Part p : m.content()) {
+                if (Part.IMAGE.equals(p.type())) {
+                    if (!ChatMessage.USER.equals(m.role())) {
+                        throw new InvalidRequestException(Code.INVALID_MESSAGES, "/messages/" + i + ": a " + m.role()
+                                + " turn has an image part; images go in user turns");
+                    }
+                    imageParts++;
+                } else {
+                    chars += p.text().codePointCount(0, p.text().length());
+                    if (p.text().contains(LlavaPrompt.IMAGE_PLACEHOLDER)) {
+                        throw new InvalidRequestException(Code.PROMPT_MISMATCH, "/messages/" + i + ": a text part holds "
+                                + LlavaPrompt.IMAGE_PLACEHOLDER + "; in messages an image is an image part");
+                    }
+                }
+            }
+        }
+        if (chars > limits.maxPromptChars()) {
+            throw new InvalidRequestException(Code.SCHEMA_VIOLATION, "/messages: the text parts have " + chars
+                    + " characters; the limit is " + limits.maxPromptChars());
+        }
+        if (imageParts != images) {
+            throw new InvalidRequestException(Code.PROMPT_MISMATCH, "/messages: " + plural(imageParts, "image part")
+                    + " but the request has " + plural(images, "image") + "; put one image part per image");
+        }
+        String last = messages.get(messages.size() - 1).role();
+        if (!ChatMessage.USER.equals(last)) {
+            throw new InvalidRequestException(Code.INVALID_MESSAGES, "/messages: the conversation ends with a " + last
+                    + " turn; it must end with a user turn for the model to answer");
         }
     }
 

@@ -19,6 +19,8 @@ import dev.vscan.model.image.InvalidImageException;
 import dev.vscan.model.image.ModelImage;
 import dev.vscan.model.image.QwenImage;
 import dev.vscan.model.qwen.QwenImagePreprocessor;
+import dev.vscan.model.text.ChatMessage;
+import dev.vscan.model.text.ChatTemplateException;
 import dev.vscan.model.text.LlavaTokenizer;
 import dev.vscan.model.text.PromptFormat;
 import dev.vscan.reduction.ReductionConfig;
@@ -93,13 +95,27 @@ public final class RequestPreparer implements AutoCloseable {
                 ? InferenceRequest.RequestOptions.defaults() : request.options();
         SamplingParams sampling = options().sampling(options);
         ReductionPlan plan = plan(options, pixels);
-        String prompt = template.render(List.of(RequestParser.userTurn(request.prompt(), images.size())));
+        String prompt = render(request, images.size());
         long[] ids = tokenizer.encode(prompt, template.addSpecialTokens(prompt));
         GenerationRequest generation = new GenerationRequest(ids, pixels, sampling, plan.reducer(), plan.pruner(),
                 plan.positions(), plan.scoredReducer());
         int visual = visualTokens(pixels, plan);
         long kv = (long) ids.length - images.size() + visual + sampling.maxNewTokens();
         return new Prepared(generation, plan.method().wireName(), visual, kv);
+    }
+
+    /** A conversation the template refuses (a role or an order it does not take) is the request's fault. */
+    private String render(InferenceRequest request, int images) {
+        List<ChatMessage> conversation = RequestParser.conversation(request, images);
+        if (request.messages() == null) {
+            return template.render(conversation);
+        }
+        try {
+            return template.render(conversation);
+        } catch (ChatTemplateException | IllegalArgumentException e) {
+            throw new InvalidRequestException(Code.INVALID_MESSAGES, "/messages: the model's chat template refuses the"
+                    + " conversation: " + e.getMessage(), e);
+        }
     }
 
     /** The translation of wire options this preparer applies, with the checkpoint's repetition penalty. */

@@ -9,6 +9,7 @@ import dev.vscan.scheduling.QueuedRequest;
 import dev.vscan.scheduling.RunningSet;
 import dev.vscan.wire.InferenceResult;
 import dev.vscan.wire.InferenceResult.Status;
+import dev.vscan.wire.StreamChunk;
 import dev.vscan.wire.TelemetryEvent;
 import java.time.Duration;
 import java.util.ArrayList;
@@ -22,8 +23,10 @@ import org.jboss.logging.Logger;
 /**
  * One worker's running jobs on its engine: answers expired requests without compute, admits the rest,
  * stops a running job the step its deadline passes, and hands each result and its telemetry to the sink
- * the moment its sequence finishes. When the engine fails on a group (a prefill or a decode step), every
- * job of the group is tried again alone, so that a request that breaks the engine fails by itself.
+ * the moment its sequence finishes. A job that streams has its text sent to the stream sink as it is
+ * generated; a job with stop strings is stopped the step one appears. When the engine fails on a group (a
+ * prefill or a decode step), every job of the group is tried again alone, so that a request that breaks the
+ * engine fails by itself; a streamed job then starts a new attempt.
  */
 final class RunningJobs implements RunningSet<InferenceJob> {
 
@@ -33,17 +36,26 @@ final class RunningJobs implements RunningSet<InferenceJob> {
     private final String workerId;
     private final String modelId;
     private final AnswerSink sink;
+    private final StreamSink stream;
     private final ServingMetrics metrics;
     private final Map<InferenceJob, Runnable> running = new LinkedHashMap<>();
+    /** Jobs whose text reached a stop string in the last step, to stop before the next. */
+    private final List<InferenceJob> reachedStop = new ArrayList<>();
     /** Jobs whose group failed, waiting to run alone; and those already run alone once. */
     private final List<JobListener> retryAlone = new ArrayList<>();
     private final Set<InferenceJob> ranAlone = new HashSet<>();
 
     RunningJobs(ServingEngine engine, String workerId, String modelId, AnswerSink sink, ServingMetrics metrics) {
+        this(engine, workerId, modelId, sink, StreamSink.NONE, metrics);
+    }
+
+    RunningJobs(ServingEngine engine, String workerId, String modelId, AnswerSink sink, StreamSink stream,
+            ServingMetrics metrics) {
         this.engine = engine;
         this.workerId = workerId;
         this.modelId = modelId;
         this.sink = sink;
+        this.stream = stream;
         this.metrics = metrics;
     }
 
@@ -102,6 +114,7 @@ final class RunningJobs implements RunningSet<InferenceJob> {
         l.done = true;
         running.remove(l.job);
         if (ranAlone.remove(l.job) || groupSize <= 1) {
+            l.endStream(StreamChunk.ERROR);
             answer(l.job, InferenceResult.failure(l.job.id(), Status.error, "engine_failure",
                     "inference failed: " + failure.getMessage(), modelId));
         } else {
@@ -122,6 +135,14 @@ final class RunningJobs implements RunningSet<InferenceJob> {
     @Override
     public void step() {
         retryOneAlone();
+        // Cancelled here, not from the token callback: the engine is still iterating its batch there.
+        for (InferenceJob job : reachedStop) {
+            Runnable cancel = running.get(job);
+            if (cancel != null) {
+                cancel.run();
+            }
+        }
+        reachedStop.clear();
         long now = System.currentTimeMillis();
         for (Map.Entry<InferenceJob, Runnable> e : List.copyOf(running.entrySet())) {
             if (e.getKey().expired(now)) {
@@ -135,12 +156,17 @@ final class RunningJobs implements RunningSet<InferenceJob> {
     private final class JobListener implements SequenceListener {
         private final InferenceJob job;
         private final long admittedNanos;
+        /** Null when the job neither streams nor has stop strings: its text is decoded once at the end. */
+        private final AnswerText text;
+        private final JobStream jobStream;
         private long firstTokenNanos;
         private boolean done;
 
         JobListener(InferenceJob job, long admittedNanos) {
             this.job = job;
             this.admittedNanos = admittedNanos;
+            this.text = job.answer().followsText() ? new AnswerText(engine::decode, job.answer().stop()) : null;
+            this.jobStream = job.answer().stream() ? new JobStream(job.id(), stream) : null;
         }
 
         @Override
@@ -148,19 +174,38 @@ final class RunningJobs implements RunningSet<InferenceJob> {
             if (firstTokenNanos == 0) {
                 firstTokenNanos = System.nanoTime();
             }
+            if (text == null || text.stopped()) {
+                return;
+            }
+            String delta = text.add(token);
+            if (jobStream != null) {
+                jobStream.delta(delta);
+            }
+            if (text.stopped()) {
+                reachedStop.add(job);
+            }
+        }
+
+        void endStream(String finishReason) {
+            if (jobStream != null) {
+                jobStream.end("", finishReason);
+            }
         }
 
         @Override
         public void onFinished(GenerationOutput out) {
             done = true;
             running.remove(job);
-            if (out.finishReason() == FinishReason.CANCELLED) {
+            boolean atStop = text != null && text.stopped();
+            if (out.finishReason() == FinishReason.CANCELLED && !atStop) {
+                endStream(StreamChunk.EXPIRED);
                 answer(job, InferenceResult.failure(job.id(), Status.expired, "deadline_exceeded",
                         "the deadline " + job.deadlineEpochMs() + " passed after " + out.tokens().length
                                 + " generated tokens; the request was stopped", modelId));
                 return;
             }
-            publishOk(out);
+            publishOk(out, atStop || out.finishReason() == FinishReason.EOS
+                    ? InferenceResult.FinishReason.stop : InferenceResult.FinishReason.length);
         }
 
         @Override
@@ -169,7 +214,23 @@ final class RunningJobs implements RunningSet<InferenceJob> {
             failed(this, failure, engine.size());
         }
 
-        private void publishOk(GenerationOutput out) {
+        /** The answer's text, cut at a stop string; a streamed job's last chunk carries what was not sent yet. */
+        private String answerText(GenerationOutput out, InferenceResult.FinishReason finish) {
+            if (text == null) {
+                return engine.decode(out.tokens());
+            }
+            String answer = text.answer(out.tokens());
+            if (jobStream != null) {
+                if (!text.consistentWith(answer)) {
+                    LOG.warnf("the streamed text of %s is not the start of its answer; the result has the answer",
+                            job.id());
+                }
+                jobStream.end(text.rest(answer), finish.name());
+            }
+            return answer;
+        }
+
+        private void publishOk(GenerationOutput out, InferenceResult.FinishReason finish) {
             long end = System.nanoTime();
             double queueMs = (admittedNanos - job.receivedNanos()) / 1e6;
             double totalMs = (end - job.receivedNanos()) / 1e6;
@@ -177,12 +238,13 @@ final class RunningJobs implements RunningSet<InferenceJob> {
             double firstTokenMs = ((firstTokenNanos == 0 ? end : firstTokenNanos) - job.receivedNanos()) / 1e6;
             double perTokenMs = out.millisPerOutputToken();
             EfficiencyReport report = engine.report(job.request(), out);
-            InferenceResult result = new InferenceResult(job.id(), Status.ok, engine.decode(out.tokens()), null,
+            InferenceResult result = new InferenceResult(job.id(), Status.ok, answerText(out, finish), null,
                     new InferenceResult.TokenCounts(out.promptTokens(), out.textTokens(),
-                            out.visualTokensAfterStage1(), out.tokens().length),
+                            out.visualTokensAfterStage1(), out.tokens().length, out.visualTokensInTotal(),
+                            out.visualTokensAfterStage2()),
                     new InferenceResult.Timings(queueMs, out.timings().visionMillis(), out.timings().prefillMillis(),
                             out.timings().decodeMillis(), totalMs, firstTokenMs, perTokenMs),
-                    modelId);
+                    modelId, finish);
             TelemetryEvent telemetry = new TelemetryEvent(job.id(), modelId, workerId, job.reduction(), out.batchSize(),
                     queueMs, firstTokenMs, perTokenMs, out.decodeBatch(), report.toJson(), System.currentTimeMillis());
             metrics.reduction(job.reduction(), out.visualTokensInTotal(), out.visualTokensAfterStage2(),

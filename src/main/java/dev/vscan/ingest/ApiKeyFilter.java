@@ -15,10 +15,11 @@ import org.jboss.resteasy.reactive.server.ServerRequestFilter;
  * {@code Authorization: Bearer KEY} or {@code X-API-Key: KEY}; otherwise 401 with a problem body.
  * The filter sees matched JAX-RS requests only, which are the API under /v1/: Quarkus serves /q/
  * (health, metrics, OpenAPI) outside JAX-RS, so those stay open, and no spelling of a path slips past.
+ * The OpenAI routes (/v1/chat/completions, /v1/models) are Vert.x routes and ask {@link ApiKeys} themselves.
  */
 public class ApiKeyFilter {
 
-    static final String API_KEY_HEADER = "X-API-Key";
+    public static final String API_KEY_HEADER = "X-API-Key";
     private static final String BEARER = "bearer ";
 
     // Looked up per request: the filter is built before runtime configuration is available.
@@ -27,16 +28,8 @@ public class ApiKeyFilter {
 
     @ServerRequestFilter(priority = Priorities.AUTHENTICATION)
     public Response requireApiKey(ContainerRequestContext request) {
-        ApiKeys apiKeys = keys.get();
-        if (!apiKeys.required()) {
-            return null;
-        }
-        Optional<String> presented = presentedKey(request.getHeaderString(HttpHeaders.AUTHORIZATION),
-                request.getHeaderString(API_KEY_HEADER));
-        if (presented.isEmpty()) {
-            return ProblemMappers.respond(ProblemException.missingApiKey());
-        }
-        return apiKeys.accepts(presented.get()) ? null : ProblemMappers.respond(ProblemException.invalidApiKey());
+        return keys.get().refusal(request.getHeaderString(HttpHeaders.AUTHORIZATION),
+                request.getHeaderString(API_KEY_HEADER)).map(ProblemMappers::respond).orElse(null);
     }
 
     /** The bearer token of an Authorization header, else the X-API-Key header; blank counts as absent. */

@@ -37,6 +37,21 @@ public class ApiKeys {
                 () -> LOG.info("HTTP API: no API key needed (vscan.ingest.api-keys-file is not set)"));
     }
 
+    /**
+     * Why a request with these headers may not use the API: no key, or a key that is none of the service's;
+     * empty when it may (or when no key is needed). The JAX-RS filter and the OpenAI routes both ask here.
+     */
+    public Optional<ProblemException> refusal(String authorization, String apiKeyHeader) {
+        if (!required()) {
+            return Optional.empty();
+        }
+        Optional<String> presented = ApiKeyFilter.presentedKey(authorization, apiKeyHeader);
+        if (presented.isEmpty()) {
+            return Optional.of(ProblemException.missingApiKey());
+        }
+        return accepts(presented.get()) ? Optional.empty() : Optional.of(ProblemException.invalidApiKey());
+    }
+
     boolean required() {
         return file.isPresent();
     }

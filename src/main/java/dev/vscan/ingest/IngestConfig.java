@@ -28,6 +28,13 @@ public interface IngestConfig {
     @WithDefault("${vscan.processing.group-id:vscan-workers}")
     String workersGroup();
 
+    /**
+     * How long a chat completion (POST /v1/chat/completions) waits for its answer: past it the client gets 504,
+     * and the request's deadline, which the workers honour, has passed too.
+     */
+    @WithDefault("5m")
+    Duration chatTimeout();
+
     /** How long a result stays readable over HTTP after it arrived. */
     @WithDefault("1h")
     Duration resultRetention();

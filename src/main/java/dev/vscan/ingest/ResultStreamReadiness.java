@@ -10,8 +10,8 @@ import org.eclipse.microprofile.health.HealthCheckResponse;
 import org.eclipse.microprofile.health.Readiness;
 
 /**
- * Ready once the ingest reads the result topic: before that, an accepted request's result could go
- * by unseen and its GET would wait in vain.
+ * Ready once the ingest reads the result topic and the stream topic: before that, an accepted request's
+ * result could go by unseen and its GET would wait in vain, and a streamed answer would start late.
  */
 @Readiness
 @ApplicationScoped
@@ -20,6 +20,10 @@ public class ResultStreamReadiness implements HealthCheck {
     @Inject
     @Identifier(ResultPartitions.NAME)
     ResultPartitions partitions;
+
+    @Inject
+    @Identifier(StreamPartitions.NAME)
+    StreamPartitions streamPartitions;
 
     @Inject
     ServingRole role;
@@ -33,10 +37,12 @@ public class ResultStreamReadiness implements HealthCheck {
             return HealthCheckResponse.named("results").up().withData("role", role.name()).build();
         }
         int held = partitions.assignedCount();
+        int streams = streamPartitions.assignedCount();
         return HealthCheckResponse.named("results")
                 .withData("topic", resultTopic)
                 .withData("partitions_assigned", held)
-                .status(held > 0)
+                .withData("stream_partitions_assigned", streams)
+                .status(held > 0 && streams > 0)
                 .build();
     }
 }

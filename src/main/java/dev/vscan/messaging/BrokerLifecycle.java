@@ -95,6 +95,7 @@ public class BrokerLifecycle {
         topics.put(config.topics().results(), partitions);
         topics.put(config.topics().telemetry(), partitions);
         topics.put(config.topics().dlq(), partitions);
+        topics.put(config.topics().stream(), partitions);
         try {
             creator.accept(topics);
         } catch (RuntimeException e) {

@@ -80,6 +80,10 @@ public interface MessagingConfig {
         @WithDefault("vscan.dlq")
         String dlq();
 
+        /** Streamed answers' text while it is generated (StreamChunk records), written outside transactions. */
+        @WithDefault("vscan.stream")
+        String stream();
+
         @WithDefault("4")
         @Min(1)
         int partitions();

@@ -11,6 +11,7 @@ import dev.vscan.core.RequestParser;
 import dev.vscan.core.RequestPreparer;
 import dev.vscan.core.ServingMetrics;
 import dev.vscan.core.ServingRole;
+import dev.vscan.core.StreamSink;
 import dev.vscan.images.ImageFetcher;
 import dev.vscan.images.UrlPolicy;
 import dev.vscan.model.image.ImageDecoder;
@@ -70,12 +71,12 @@ public class CoreBeans {
 
     @Produces
     @Singleton
-    InferenceService inference(ModelRepository models, AnswerSink sink, ServingMetrics metrics) {
+    InferenceService inference(ModelRepository models, AnswerSink sink, StreamSink stream, ServingMetrics metrics) {
         ServiceConfig.Batch b = config.batch();
         return new InferenceService(new InferenceService.Settings(
                 new BatchPolicy(b.maxSize(), b.maxDelay(), b.maxVisualTokens(), b.queueCapacity()),
                 config.model().workers(), config.model().engine() == ServiceConfig.Engine.echo, b.maxRunning(),
-                b.kvTokenBudget(), b.continuous()), models, sink, metrics);
+                b.kvTokenBudget(), b.continuous()), models, sink, stream, metrics);
     }
 
     @Produces

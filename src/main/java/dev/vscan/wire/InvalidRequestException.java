@@ -10,6 +10,8 @@ public class InvalidRequestException extends RuntimeException {
     public enum Code {
         MALFORMED_JSON, SCHEMA_VIOLATION, TOO_MANY_IMAGES, IMAGE_UNDECODABLE, IMAGE_TOO_LARGE, IMAGE_URL_REFUSED,
         IMAGE_URL_UNREACHABLE, INVALID_OPTIONS, PROMPT_MISMATCH,
+        /** A conversation the model cannot take: out of order, images outside user turns, refused by the template. */
+        INVALID_MESSAGES,
         /** A record without a value (a tombstone) or with an empty one. */
         EMPTY_RECORD,
         /** A record key that is not UTF-8 text. */

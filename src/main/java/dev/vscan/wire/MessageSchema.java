@@ -5,7 +5,8 @@ public enum MessageSchema {
     INFERENCE_REQUEST("inference-request.schema.json"),
     INFERENCE_RESULT("inference-result.schema.json"),
     TELEMETRY_EVENT("telemetry-event.schema.json"),
-    DEAD_LETTER_RECORD("dead-letter-record.schema.json");
+    DEAD_LETTER_RECORD("dead-letter-record.schema.json"),
+    STREAM_CHUNK("stream-chunk.schema.json");
 
     private final String fileName;
 

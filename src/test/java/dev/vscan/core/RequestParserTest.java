@@ -262,4 +262,70 @@ class RequestParserTest {
         assertEquals(2, RequestParser.countPlaceholders("<image><image>"));
         assertEquals(1, RequestParser.countPlaceholders("<image>image>"));
     }
+
+    private static final String TWO_IMAGES = "\"images\":[{\"url\":\"https://img.example/a.png\"},"
+            + "{\"url\":\"https://img.example/b.png\"}]";
+
+    @Test
+    void aConversationTakesTheImagesInTheOrderOfItsImageParts() {
+        ParsedRequest parsed = parse("{" + TWO_IMAGES + ",\"messages\":["
+                + "{\"role\":\"system\",\"content\":[{\"type\":\"text\",\"text\":\"Be brief.\"}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"image\"},{\"type\":\"text\",\"text\":\"What is it?\"}]},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"A circle.\"}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"And here?\"},{\"type\":\"image\"}]}],"
+                + "\"options\":{\"stream\":true,\"stop\":[\"\\n\",\"END\"]}}");
+        List<ChatMessage> turns = RequestParser.conversation(parsed.request());
+        assertEquals(List.of("system", "user", "assistant", "user"), turns.stream().map(ChatMessage::role).toList());
+        assertEquals(1, turns.get(1).imageCount());
+        assertEquals("And here?", turns.get(3).text());
+        assertTrue(turns.get(3).parts().get(1) instanceof dev.vscan.model.text.ContentPart.Image);
+        assertTrue(parsed.request().options().streams());
+        assertEquals(List.of("\n", "END"), parsed.request().options().stopStrings());
+        // Rendered by the built-in vicuna prompt: the system text, then the turns, the images where their parts are.
+        assertEquals("Be brief. USER: <image>\nWhat is it? ASSISTANT: A circle. USER: <image>\nAnd here? ASSISTANT:",
+                PromptTemplate.VICUNA.render(turns));
+    }
+
+    @Test
+    void aPromptIsOneUserTurnOfTheConversation() {
+        ParsedRequest parsed = parse("{\"images\":" + images(1) + ",\"prompt\":\"What is it?\"}");
+        assertEquals(List.of(ChatMessage.user(1, "What is it?")), RequestParser.conversation(parsed.request()));
+    }
+
+    @Test
+    void aConversationIsRefusedWhenItsImagePartsAndImagesDisagree() {
+        refused(Code.PROMPT_MISMATCH, "{" + TWO_IMAGES + ",\"messages\":[{\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"image\"},{\"type\":\"text\",\"text\":\"?\"}]}]}");
+        refused(Code.PROMPT_MISMATCH, "{\"messages\":[{\"role\":\"user\",\"content\":"
+                + "[{\"type\":\"text\",\"text\":\"<image> what?\"}]}]}");
+    }
+
+    @Test
+    void aConversationMustEndWithAUserTurnAndKeepImagesInUserTurns() {
+        InvalidRequestException last = refused(Code.INVALID_MESSAGES, "{\"messages\":["
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]},"
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"text\",\"text\":\"hello\"}]}]}");
+        assertTrue(last.getMessage().contains("must end with a user turn"), last.getMessage());
+        refused(Code.INVALID_MESSAGES, "{\"images\":" + images(1) + ",\"messages\":["
+                + "{\"role\":\"assistant\",\"content\":[{\"type\":\"image\"}]},"
+                + "{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"?\"}]}]}");
+    }
+
+    @Test
+    void aRequestHasAPromptOrMessagesButNotBoth() {
+        InvalidRequestException neither = refused(Code.SCHEMA_VIOLATION, "{\"images\":[]}");
+        assertTrue(neither.getMessage().contains("prompt"), neither.getMessage());
+        InvalidRequestException both = refused(Code.SCHEMA_VIOLATION, "{\"prompt\":\"hi\",\"messages\":"
+                + "[{\"role\":\"user\",\"content\":[{\"type\":\"text\",\"text\":\"hi\"}]}]}");
+        assertTrue(both.getMessage().contains("/prompt"), both.getMessage());
+        refused(Code.SCHEMA_VIOLATION, "{\"messages\":[{\"role\":\"tool\",\"content\":"
+                + "[{\"type\":\"text\",\"text\":\"hi\"}]}]}");
+    }
+
+    @Test
+    void stopStringsAreAtMostFourAndNotEmpty() {
+        refused(Code.INVALID_OPTIONS, "{\"prompt\":\"hi\",\"options\":{\"stop\":[\"a\",\"b\",\"c\",\"d\",\"e\"]}}");
+        refused(Code.INVALID_OPTIONS, "{\"prompt\":\"hi\",\"options\":{\"stop\":[\"\"]}}");
+        refused(Code.INVALID_OPTIONS, "{\"prompt\":\"hi\",\"options\":{\"stream\":\"yes\"}}");
+    }
 }

@@ -4,6 +4,7 @@ import static org.junit.jupiter.api.Assertions.assertEquals;
 import static org.junit.jupiter.api.Assertions.assertTrue;
 
 import dev.vscan.wire.InferenceResult;
+import dev.vscan.wire.StreamChunk;
 import dev.vscan.wire.TelemetryEvent;
 import dev.vscan.model.EngineOptions;
 import dev.vscan.model.LlavaPipeline;
@@ -86,15 +87,84 @@ class RunningJobsTest {
     private final CapturingSink publisher = new CapturingSink();
 
     private InferenceJob job(String id, int maxNewTokens, long deadlineEpochMs) {
-        GenerationRequest request = pipeline.request("describe the image .", List.of(TestModels.png(id.hashCode(), 112, 112)),
-                SamplingParams.greedy(maxNewTokens), VisualTokenReducer.NONE, SequencePruner.NONE);
-        long kv = request.promptIds().length - 1 + 64 + maxNewTokens;
-        return new InferenceJob(id, request, "none", deadlineEpochMs, 0, System.nanoTime(), 64, kv, id, () -> { });
+        return job(id, id.hashCode(), maxNewTokens, deadlineEpochMs, AnswerOptions.PLAIN,
+                SamplingParams.greedy(maxNewTokens));
     }
+
+    private InferenceJob job(String id, long imageSeed, int maxNewTokens, long deadlineEpochMs, AnswerOptions answer,
+            SamplingParams sampling) {
+        GenerationRequest request = pipeline.request("describe the image .", List.of(TestModels.png(imageSeed, 112, 112)),
+                sampling, VisualTokenReducer.NONE, SequencePruner.NONE);
+        long kv = request.promptIds().length - 1 + 64 + maxNewTokens;
+        return new InferenceJob(id, request, "none", deadlineEpochMs, 0, System.nanoTime(), 64, kv, id, () -> { },
+                answer);
+    }
+
+    /** Keeps what would go to the stream topic. */
+    private final List<StreamChunk> chunks = Collections.synchronizedList(new ArrayList<>());
 
     private RunningJobs runningJobs() {
         return new RunningJobs(new PipelineEngine(new LlavaServedModel(pipeline)), "worker-0", "tiny", publisher,
-                new ServiceMetrics(new SimpleMeterRegistry()));
+                chunks::add, new ServiceMetrics(new SimpleMeterRegistry()));
+    }
+
+    private void runToEnd(RunningJobs jobs, InferenceJob... admitted) {
+        jobs.admit(java.util.Arrays.stream(admitted).map(RunningJobsTest::queued).toList());
+        while (jobs.size() > 0) {
+            jobs.step();
+        }
+    }
+
+    private List<StreamChunk> chunksOf(String id) {
+        synchronized (chunks) {
+            return chunks.stream().filter(c -> c.id().equals(id)).toList();
+        }
+    }
+
+    @Test
+    void aStreamedAnswerIsSentAsItIsGeneratedAndItsDeltasMakeTheResult() {
+        // Sampled, so that the random tiny model writes varied tokens, byte pieces among them.
+        SamplingParams sampled = new SamplingParams(40, 1.0, 1.0, 7);
+        runToEnd(runningJobs(), job("s", 11, 40, 0, new AnswerOptions(true, List.of()), sampled),
+                job("plain", 11, 40, 0, AnswerOptions.PLAIN, sampled));
+        InferenceResult result = publisher.of("s");
+        List<StreamChunk> stream = chunksOf("s");
+        assertTrue(stream.size() > 2, "several chunks, not one at the end: " + stream);
+        StringBuilder joined = new StringBuilder();
+        for (int i = 0; i < stream.size(); i++) {
+            StreamChunk c = stream.get(i);
+            assertEquals(i, c.seq());
+            assertEquals(stream.get(0).attempt(), c.attempt());
+            assertEquals(i == stream.size() - 1, c.last(), "only the last chunk has a finish reason");
+            joined.append(c.delta());
+        }
+        assertEquals(result.answer(), joined.toString());
+        assertEquals(result.finishReason().name(), stream.get(stream.size() - 1).finishReason());
+        assertEquals(List.of(), chunksOf("plain"), "a request that does not ask for streaming streams nothing");
+        assertEquals(publisher.of("plain").answer(), result.answer(), "streaming does not change the answer");
+    }
+
+    @Test
+    void aStopStringEndsTheAnswerBeforeItWithFinishReasonStop() {
+        RunningJobs jobs = runningJobs();
+        runToEnd(jobs, job("free", 12, 24, 0, AnswerOptions.PLAIN, SamplingParams.greedy(24)));
+        InferenceResult free = publisher.of("free");
+        assertEquals(free.tokens().generated() == 24 ? InferenceResult.FinishReason.length
+                : InferenceResult.FinishReason.stop, free.finishReason(), free.toString());
+        // A stop string from the middle of the greedy answer: the same request stops right there.
+        String answer = free.answer();
+        int cut = answer.length() / 2;
+        String stop = answer.substring(cut, Math.min(answer.length(), cut + 3));
+        assertTrue(!stop.isBlank(), "the tiny model's answer has text to cut: '" + answer + "'");
+        runToEnd(jobs, job("stopped", 12, 24, 0, new AnswerOptions(true, List.of(stop)), SamplingParams.greedy(24)));
+        InferenceResult stopped = publisher.of("stopped");
+        assertEquals(InferenceResult.FinishReason.stop, stopped.finishReason(), stopped.toString());
+        assertEquals(answer.substring(0, answer.indexOf(stop)), stopped.answer());
+        assertTrue(stopped.tokens().generated() < free.tokens().generated(), "generation stopped early: "
+                + stopped.tokens().generated() + " of " + free.tokens().generated());
+        String streamed = chunksOf("stopped").stream().map(StreamChunk::delta).reduce("", String::concat);
+        assertEquals(stopped.answer(), streamed);
+        assertEquals("stop", chunksOf("stopped").get(chunksOf("stopped").size() - 1).finishReason());
     }
 
     private static QueuedRequest<InferenceJob> queued(InferenceJob job) {

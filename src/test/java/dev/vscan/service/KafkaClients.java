@@ -79,12 +79,20 @@ public final class KafkaClients {
 
     /** A consumer in a fresh group reading a topic from the beginning. */
     public static KafkaConsumer<String, byte[]> consumer(String bootstrap, String topic) {
+        return consumer(bootstrap, topic, "read_committed");
+    }
+
+    /**
+     * A consumer in a fresh group reading a topic from the beginning, with an isolation level: read_uncommitted
+     * for the stream topic, whose records are written outside transactions.
+     */
+    public static KafkaConsumer<String, byte[]> consumer(String bootstrap, String topic, String isolation) {
         Properties p = new Properties();
         p.put(ConsumerConfig.BOOTSTRAP_SERVERS_CONFIG, bootstrap);
         p.put(ConsumerConfig.GROUP_ID_CONFIG, "test-" + UUID.randomUUID());
         p.put(ConsumerConfig.AUTO_OFFSET_RESET_CONFIG, "earliest");
         // the service writes its answers in transactions: read them as its users do
-        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, "read_committed");
+        p.put(ConsumerConfig.ISOLATION_LEVEL_CONFIG, isolation);
         p.put(ConsumerConfig.MAX_PARTITION_FETCH_BYTES_CONFIG, 16 * 1024 * 1024);
         KafkaConsumer<String, byte[]> consumer = new KafkaConsumer<>(p, new StringDeserializer(),
                 new ByteArrayDeserializer());

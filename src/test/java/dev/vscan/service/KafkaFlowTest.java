@@ -57,6 +57,34 @@ class KafkaFlowTest {
     }
 
     @Test
+    void aStreamedRequestWritesItsTextToTheStreamTopicAsItGoes() {
+        String id = "stream-" + UUID.randomUUID();
+        send(id, KafkaClients.json(request(id, 1, "what colour is the circle ?",
+                Map.of("max_new_tokens", 12, "temperature", 1.0, "seed", 3, "stream", true))),
+                Map.of("x-request-id", id));
+        try (KafkaConsumer<String, byte[]> stream = KafkaClients.consumer(bootstrap(), "vscan.stream", "read_uncommitted");
+                KafkaConsumer<String, byte[]> results = KafkaClients.consumer(bootstrap(), "vscan.results")) {
+            List<JsonNode> chunks = KafkaClients.collect(stream, Set.of(id),
+                    s -> s.containsKey(id) && s.get(id).get(s.get(id).size() - 1).has("finish_reason"),
+                    Duration.ofSeconds(60)).get(id);
+            JsonNode result = KafkaClients.collect(results, Set.of(id), s -> s.containsKey(id), Duration.ofSeconds(60))
+                    .get(id).get(0);
+            assertEquals("ok", result.get("status").asText(), result.toString());
+            StringBuilder text = new StringBuilder();
+            for (int i = 0; i < chunks.size(); i++) {
+                JsonNode chunk = chunks.get(i);
+                assertConforms(MessageSchema.STREAM_CHUNK, chunk);
+                assertEquals(i, chunk.get("seq").asInt(), chunks.toString());
+                assertEquals(chunks.get(0).get("attempt").asText(), chunk.get("attempt").asText());
+                text.append(chunk.get("delta").asText());
+            }
+            assertEquals(result.get("answer").asText(), text.toString(), "the deltas make the answer");
+            assertEquals(result.get("finish_reason").asText(), chunks.get(chunks.size() - 1).get("finish_reason").asText());
+            assertTrue(chunks.size() > 1 || result.get("tokens").get("generated").asInt() <= 1, chunks.toString());
+        }
+    }
+
+    @Test
     void aRequestGetsAResultAndTelemetry() {
         String id = "r-" + UUID.randomUUID();
         send(id, KafkaClients.json(request(id, 1, "what colour is the circle ?",

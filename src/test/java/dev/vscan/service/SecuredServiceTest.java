@@ -77,6 +77,23 @@ class SecuredServiceTest {
     Path apiKeysFile;
 
     @Test
+    void theOpenAiRoutesWantTheKeyAndStreamThroughTheSaslBroker() {
+        given().get("/v1/models").then().statusCode(401).contentType("application/json")
+                .body("error.type", equalTo("invalid_request_error"))
+                .body("error.code", equalTo("missing_api_key"));
+        given().header("Authorization", "Bearer wrong").get("/v1/models").then().statusCode(401)
+                .body("error.code", equalTo("invalid_api_key"));
+        String model = given().header("Authorization", "Bearer " + API_KEY).get("/v1/models").then().statusCode(200)
+                .extract().jsonPath().getString("data[0].id");
+        String sse = given().header("Authorization", "Bearer " + API_KEY).contentType("application/json")
+                .body("{\"model\":\"" + model + "\",\"stream\":true,\"max_tokens\":3,"
+                        + "\"messages\":[{\"role\":\"user\",\"content\":\"what shapes are there ?\"}]}")
+                .post("/v1/chat/completions").then().statusCode(200).extract().asString();
+        // Through the SASL broker both ways: the request topic, and the stream and result topics back.
+        org.junit.jupiter.api.Assertions.assertTrue(sse.startsWith("data: {") && sse.endsWith("data: [DONE]\n\n"), sse);
+    }
+
+    @Test
     void aRequestWithTheKeyIsAnsweredThroughTheSaslBroker() {
         String id = "secured-" + UUID.randomUUID();
         given().header("Authorization", "Bearer " + API_KEY).contentType("application/json")
