@@ -92,4 +92,38 @@ class SplitRolesIT {
                 HttpResponse.BodyHandlers.ofString());
         assertTrue(ingestHealth.body().contains("ingest role"), ingestHealth.body());
     }
+
+    @Test
+    void aStreamedChatCompletionToTheIngestComesFromTheWorkerThroughTheStreamTopic() throws Exception {
+        ObjectMapper json = new ObjectMapper();
+        String image = "data:image/png;base64," + Base64.getEncoder().encodeToString(TestModels.png(6, 112, 112));
+        Map<String, Object> chat = new java.util.HashMap<>(Map.of("max_tokens", 5, "temperature", 0.7, "seed", 9,
+                "messages", List.of(Map.of("role", "user", "content", List.of(
+                        Map.of("type", "text", "text", "what colour is the circle ?"),
+                        Map.of("type", "image_url", "image_url", Map.of("url", image)))))));
+        URI completions = URI.create("http://127.0.0.1:" + ingestPort + "/v1/chat/completions");
+        HttpResponse<String> whole = http.send(HttpRequest.newBuilder(completions).header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(chat))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, whole.statusCode(), whole.body());
+        String answer = json.readTree(whole.body()).at("/choices/0/message/content").asText();
+
+        chat.put("stream", true);
+        HttpResponse<String> streamed = http.send(HttpRequest.newBuilder(completions)
+                .header("Content-Type", "application/json")
+                .POST(HttpRequest.BodyPublishers.ofString(json.writeValueAsString(chat))).build(),
+                HttpResponse.BodyHandlers.ofString());
+        assertEquals(200, streamed.statusCode(), streamed.body());
+        StringBuilder text = new StringBuilder();
+        List<String> events = new ArrayList<>();
+        for (String event : streamed.body().split("\n\n")) {
+            String data = event.substring("data: ".length());
+            events.add(data);
+            if (!data.equals("[DONE]")) {
+                text.append(json.readTree(data).at("/choices/0/delta/content").asText(""));
+            }
+        }
+        assertEquals("[DONE]", events.get(events.size() - 1));
+        assertEquals(answer, text.toString(), "the ingest streamed what the worker answered");
+    }
 }
