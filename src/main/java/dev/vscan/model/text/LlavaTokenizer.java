@@ -13,6 +13,11 @@ import java.util.Map;
 /**
  * A checkpoint's {@code tokenizer.json}, run by the Hugging Face tokenizers library through DJL's binding,
  * checked to map {@code <image>} to the model's image token id.
+ *
+ * <p>Decoding gives what transformers' {@code tokenizer.decode(ids, skip_special_tokens=True)} gives: the
+ * file's own decoder chain (byte-level, or Llama's Replace/ByteFallback/Fuse/Strip, or none: tokens joined
+ * by spaces) run by the same library, then tokenizer_config.json's {@code clean_up_tokenization_spaces}.
+ * DJL is handed tokenizer.json alone, so that the rest of tokenizer_config.json cannot change encoding.
  */
 public final class LlavaTokenizer implements AutoCloseable {
 
@@ -25,10 +30,12 @@ public final class LlavaTokenizer implements AutoCloseable {
 
     private final HuggingFaceTokenizer tokenizer;
     private final int vocabularySize;
+    private final boolean cleanUpSpaces;
 
-    private LlavaTokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize) {
+    private LlavaTokenizer(HuggingFaceTokenizer tokenizer, int vocabularySize, boolean cleanUpSpaces) {
         this.tokenizer = tokenizer;
         this.vocabularySize = vocabularySize;
+        this.cleanUpSpaces = cleanUpSpaces;
     }
 
     /**
@@ -52,8 +59,9 @@ public final class LlavaTokenizer implements AutoCloseable {
             throw new TokenizerException("no tokenizer file at " + file);
         }
         int vocabularySize = readVocabularySize(file);
+        boolean cleanUpSpaces = TokenizationSpaces.requested(modelDir);
         HuggingFaceTokenizer tokenizer = open(file);
-        LlavaTokenizer loaded = new LlavaTokenizer(tokenizer, vocabularySize);
+        LlavaTokenizer loaded = new LlavaTokenizer(tokenizer, vocabularySize, cleanUpSpaces);
         try {
             loaded.checkImageToken(file, placeholder, imageTokenId);
         } catch (RuntimeException e) {
@@ -76,19 +84,32 @@ public final class LlavaTokenizer implements AutoCloseable {
         return tokenizer.encode(text, addSpecialTokens, false).getIds();
     }
 
-    /** Text of {@code ids}, special tokens ({@code <s>}, {@code </s>}, {@code <image>}...) left out. */
+    /**
+     * Text of {@code ids} as transformers decodes them with {@code skip_special_tokens=True}: special tokens
+     * ({@code <s>}, {@code </s>}, {@code <image>}...) left out, the file's decoder over the whole sequence,
+     * then the checkpoint's clean-up of spaces if it asks for one. Any prefix of an answer decodes the same
+     * way; a prefix that ends inside a multi-byte character ends in U+FFFD, and with the clean-up on a
+     * prefix ending in " " may lose that space once the next token is punctuation, so a stream should emit
+     * only what a longer prefix no longer changes.
+     */
     public String decode(long[] ids) {
-        return tokenizer.decode(ids, true);
+        String text = tokenizer.decode(ids, true);
+        return cleanUpSpaces ? TokenizationSpaces.cleanUp(text) : text;
     }
 
     /**
-     * Best-effort text of one generated token for streaming. Special tokens give "". Joining these pieces
-     * is exact for byte-level BPE when each token is whole UTF-8; a token that is part of a multi-byte
-     * character gives U+FFFD, and tokenizers without a decoder (WordLevel) lose the spaces that
-     * {@link #decode} puts between tokens, so decode the whole sequence for the final text.
+     * Best-effort text of one generated token on its own. Special tokens give "". Joining these pieces is
+     * not the answer in general: a decoder that strips the sequence's first space (Llama's) strips every
+     * piece's, a token that is part of a multi-byte character gives U+FFFD, and tokenizers without a
+     * decoder (WordLevel) lose the spaces that {@link #decode} puts between tokens; decode the sequence.
      */
     public String decodeToken(long id) {
-        return tokenizer.decode(new long[] {id}, true);
+        return decode(new long[] {id});
+    }
+
+    /** Whether tokenizer_config.json turns on transformers' {@code clean_up_tokenization_spaces}. */
+    public boolean cleansUpSpaces() {
+        return cleanUpSpaces;
     }
 
     /** One more than the largest id in the vocabulary or the added tokens of tokenizer.json. */
